@@ -1,0 +1,275 @@
+package parsers
+
+import (
+	"github.com/tattle-dev/tattle/parsers/traces"
+)
+
+// Limits bound one event.
+type Limits struct {
+	MaxLineBytes  int // a longer line is cut (LineReader); default 64 KiB
+	MaxEventLines int // default 5,000
+	MaxEventBytes int // default 1 MiB
+}
+
+// Default event limits.
+const (
+	DefaultMaxEventLines = 5000
+	DefaultMaxEventBytes = 1 << 20
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxLineBytes <= 0 {
+		l.MaxLineBytes = DefaultMaxLineBytes
+	}
+	if l.MaxEventLines <= 0 {
+		l.MaxEventLines = DefaultMaxEventLines
+	}
+	if l.MaxEventBytes <= 0 {
+		l.MaxEventBytes = DefaultMaxEventBytes
+	}
+	return l
+}
+
+// Stats count what the framing saw. They only grow.
+type Stats struct {
+	Records         int64 // records emitted
+	TruncatedEvents int64 // records cut at the event limits
+	DroppedLines    int64 // lines left out of truncated records
+	DroppedBytes    int64 // bytes left out of truncated records
+	CutLines        int64 // logical lines that arrived cut at the line limit
+	ParseErrors     int64 // structured lines that did not decode
+}
+
+// Assembler frames logical lines into records. Lines that a Format reads as
+// headers start records and the lines after them are continuations; where
+// there is no header (before the first one, in plain text, or after a strong
+// trace start such as a Go panic), a traces.Detector decides which lines
+// form a stack trace, and every other line is a record of its own.
+type Assembler struct {
+	f     Format
+	lim   Limits
+	inApp traces.InApp
+	emit  func(*Record)
+	det   traces.Detector
+	h     Header
+	cur   Record
+	open  bool
+	// held lines (Hold verdicts, or blank lines after a headered record)
+	// wait for the next line to decide where they belong.
+	held     []heldLine
+	heldText []byte
+	Stats    Stats
+}
+
+type heldLine struct {
+	num, end int64
+	off, n   int
+	cut      bool
+}
+
+// NewAssembler returns an assembler that frames with f and calls emit for
+// each record. The *Record passed to emit is reused afterwards.
+func NewAssembler(f Format, lim Limits, inApp traces.InApp, emit func(*Record)) *Assembler {
+	if f == nil {
+		f = plain{}
+	}
+	return &Assembler{f: f, lim: lim.withDefaults(), inApp: inApp, emit: emit}
+}
+
+// Add frames the next logical line.
+func (a *Assembler) Add(l Logical) {
+	if l.Cut {
+		a.Stats.CutLines++
+	}
+	if l.Err != "" {
+		a.Stats.ParseErrors++
+	}
+	if l.Cont && a.open {
+		a.appendHeld()
+		a.appendLine(l.Num, l.EndNum, l.Text)
+		return
+	}
+	if l.H != nil {
+		if v := a.det.Feed(l.Text); v == traces.Continue && a.open && l.H.Level == LevelNone {
+			a.appendHeld()
+			a.appendLine(l.Num, l.EndNum, l.Text)
+			a.cur.Language = a.det.Language()
+			return
+		}
+		a.start(l, l.H, false)
+		return
+	}
+	a.h.Reset()
+	if a.f.Header(l.Text, &a.h) {
+		a.det.Reset()
+		a.start(l, &a.h, false)
+		return
+	}
+	if a.open && !a.cur.Headerless {
+		// A continuation line of a record with a header.
+		if traces.StrongStart(l.Text) {
+			a.det.Reset()
+			a.det.Feed(l.Text)
+			a.start(l, nil, true)
+			return
+		}
+		if isBlank(l.Text) {
+			a.hold(l)
+			return
+		}
+		a.appendHeld()
+		a.appendLine(l.Num, l.EndNum, l.Text)
+		return
+	}
+	switch a.det.Feed(l.Text) {
+	case traces.Continue:
+		if a.open {
+			a.appendHeld()
+			a.appendLine(l.Num, l.EndNum, l.Text)
+			a.cur.Language = a.det.Language()
+			return
+		}
+	case traces.Hold:
+		if a.open {
+			a.hold(l)
+			return
+		}
+	}
+	a.start(l, nil, true)
+}
+
+// Flush emits the record in progress and any held lines; call it at the
+// end of the input and when the input has been idle.
+func (a *Assembler) Flush() {
+	a.finish()
+	a.det.Reset()
+}
+
+func (a *Assembler) start(l Logical, h *Header, headerless bool) {
+	a.finish()
+	r := &a.cur
+	r.reset()
+	r.Line, r.EndLine = l.Num, l.EndNum
+	r.Headerless = headerless
+	r.inApp = a.inApp
+	r.format = a.f.Name()
+	text := l.Text
+	if len(text) > a.lim.MaxEventBytes {
+		a.Stats.DroppedBytes += int64(len(text) - a.lim.MaxEventBytes)
+		text = text[:a.lim.MaxEventBytes]
+		r.Truncated = true
+	}
+	r.Text = append(r.Text, text...)
+	r.Lines = 1
+	if h != nil {
+		r.setHeader(h)
+		if h.Msg == nil {
+			r.msg = r.put(l.Text)
+		}
+		if len(h.Stack) > 0 {
+			a.appendText(l.Num, l.EndNum, h.Stack)
+		}
+	} else {
+		r.msg = r.put(text)
+	}
+	a.open = true
+}
+
+// appendText appends text that may hold several lines (a stack field).
+func (a *Assembler) appendText(num, end int64, text []byte) {
+	for len(text) > 0 {
+		i := indexNL(text)
+		if i < 0 {
+			a.appendLine(num, end, text)
+			return
+		}
+		a.appendLine(num, end, trimCR(text[:i]))
+		text = text[i+1:]
+	}
+}
+
+func (a *Assembler) appendLine(num, end int64, text []byte) {
+	r := &a.cur
+	if end > r.EndLine {
+		r.EndLine = end
+	}
+	if r.Lines >= a.lim.MaxEventLines || len(r.Text)+1+len(text) > a.lim.MaxEventBytes {
+		if !r.Truncated {
+			r.Truncated = true
+		}
+		a.Stats.DroppedLines++
+		a.Stats.DroppedBytes += int64(len(text)) + 1
+		return
+	}
+	r.Text = append(r.Text, '\n')
+	r.Text = append(r.Text, text...)
+	r.Lines++
+}
+
+func (a *Assembler) hold(l Logical) {
+	off := len(a.heldText)
+	a.heldText = append(a.heldText, l.Text...)
+	a.held = append(a.held, heldLine{num: l.Num, end: l.EndNum, off: off, n: len(l.Text), cut: l.Cut})
+	if len(a.heldText) > a.lim.MaxEventBytes || len(a.held) > a.lim.MaxEventLines {
+		// Held lines are bounded like an event: past the limits they
+		// are released as records of their own.
+		a.finish()
+	}
+}
+
+// appendHeld moves held lines into the current record.
+func (a *Assembler) appendHeld() {
+	for _, h := range a.held {
+		a.appendLine(h.num, h.end, a.heldText[h.off:h.off+h.n])
+	}
+	a.held, a.heldText = a.held[:0], a.heldText[:0]
+}
+
+// finish emits the current record, then held lines that are not blank as
+// records of their own.
+func (a *Assembler) finish() {
+	if a.open {
+		a.open = false
+		a.emitCur()
+	}
+	if len(a.held) == 0 {
+		return
+	}
+	held := a.held
+	a.held = nil
+	for _, h := range held {
+		text := a.heldText[h.off : h.off+h.n]
+		if isBlank(text) {
+			continue
+		}
+		r := &a.cur
+		r.reset()
+		r.Line, r.EndLine, r.Lines = h.num, h.end, 1
+		r.Headerless = true
+		r.inApp = a.inApp
+		r.format = a.f.Name()
+		r.Text = append(r.Text, text...)
+		r.msg = r.put(text)
+		a.emitCur()
+	}
+	a.held, a.heldText = held[:0], a.heldText[:0]
+}
+
+func (a *Assembler) emitCur() {
+	a.Stats.Records++
+	if a.cur.Truncated {
+		a.Stats.TruncatedEvents++
+	}
+	if a.emit != nil {
+		a.emit(&a.cur)
+	}
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
+}

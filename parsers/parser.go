@@ -1,0 +1,264 @@
+package parsers
+
+import "github.com/tattle-dev/tattle/parsers/traces"
+
+// Options configure a Parser.
+type Options struct {
+	// Format is a format name (see FormatNames); "" means auto.
+	Format string
+	FormatOptions
+	Limits
+	// InApp lists the module, package or path prefixes of the app's own code.
+	InApp []string
+	// OnDetect, when set, is told which format auto-detection picked and
+	// from how many lines.
+	OnDetect func(format string, lines int)
+}
+
+// sampleLines and sampleBytes bound what auto-detection looks at.
+const (
+	sampleLines = 64
+	sampleBytes = 256 << 10
+)
+
+// Parser is the whole parsing stage for one input: physical lines in,
+// records out. It picks the format (auto-detection buffers the first lines
+// of the input, bounded by sampleLines and sampleBytes), unwraps structured
+// lines and frames the result with an Assembler.
+type Parser struct {
+	opts Options
+	emit func(*Record)
+	unw  Unwrapper
+	asm  *Assembler
+	name string
+
+	// auto-detection state
+	detectOuter bool // still choosing between structured and text
+	detectInner bool // still choosing the text format
+	sample      []Logical
+	sampleBuf   []byte
+	sampleSize  int
+	emitLogical func(Logical)
+}
+
+// New returns a Parser that calls emit for every record.
+func New(opts Options, emit func(*Record)) (*Parser, error) {
+	p := &Parser{opts: opts, emit: emit}
+	p.emitLogical = p.logical
+	name := opts.Format
+	switch {
+	case name == "" || name == "auto":
+		p.detectOuter = true
+	case name == "regex":
+		f, err := NewRegexFormat(opts.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		p.setText(f)
+	case name == "plain":
+		p.setText(plain{})
+	case textFormats[name] != nil:
+		p.setText(textFormats[name]())
+	case unwrappers[name] != nil:
+		u, err := unwrappers[name](opts.FormatOptions)
+		if err != nil {
+			return nil, err
+		}
+		p.unw = u
+		p.name = name
+		if name == "json" {
+			p.setText(plain{})
+			p.name = "json"
+		} else {
+			p.detectInner = true
+		}
+	default:
+		return nil, &ErrUnknownFormat{Name: name}
+	}
+	return p, nil
+}
+
+func (p *Parser) setText(f Format) {
+	if p.name == "" {
+		p.name = f.Name()
+	} else if p.name != f.Name() {
+		p.name += "+" + f.Name()
+	}
+	p.asm = NewAssembler(f, p.opts.Limits, traces.InApp{Prefixes: p.opts.InApp}, p.emit)
+}
+
+// Format names the format in use ("" while still detecting). For a
+// container wrapper it names both: "docker+logback".
+func (p *Parser) Format() string {
+	if p.detectOuter || p.detectInner {
+		return ""
+	}
+	return p.name
+}
+
+// Feed parses the next physical line.
+func (p *Parser) Feed(l Line) {
+	if p.detectOuter {
+		p.addSample(Logical{Num: l.Num, EndNum: l.Num, Text: l.Bytes, Cut: l.Cut})
+		return
+	}
+	if p.unw != nil {
+		p.unw.Unwrap(l, p.emitLogical)
+		return
+	}
+	p.logical(Logical{Num: l.Num, EndNum: l.Num, Text: l.Bytes, Cut: l.Cut})
+}
+
+func (p *Parser) logical(l Logical) {
+	if p.detectInner {
+		p.addSample(l)
+		return
+	}
+	p.asm.Add(l)
+}
+
+// addSample copies l into the detection sample and decides once the sample
+// is full.
+func (p *Parser) addSample(l Logical) {
+	off := len(p.sampleBuf)
+	p.sampleBuf = append(p.sampleBuf, l.Text...)
+	l.Text = p.sampleBuf[off:len(p.sampleBuf):len(p.sampleBuf)]
+	p.sample = append(p.sample, l)
+	p.sampleSize += len(l.Text)
+	if len(p.sample) >= sampleLines || p.sampleSize >= sampleBytes {
+		p.decide()
+	}
+}
+
+// decide picks the format from the sample and replays it.
+func (p *Parser) decide() {
+	sample := p.sample
+	p.sample = nil
+	texts := make([][]byte, len(sample))
+	for i, l := range sample {
+		texts[i] = l.Text
+	}
+	if p.detectOuter {
+		p.detectOuter = false
+		if name, u := detectUnwrapper(texts, p.opts.FormatOptions); u != nil {
+			p.unw = u
+			p.name = name
+			if name == "json" {
+				p.setText(plain{})
+			} else {
+				p.detectInner = true
+			}
+			p.report(len(sample))
+			for _, l := range sample {
+				p.unw.Unwrap(Line{Num: l.Num, Bytes: l.Text, Cut: l.Cut}, p.emitLogical)
+			}
+			p.sampleBuf = p.sampleBuf[:0]
+			return
+		}
+	} else {
+		p.detectInner = false
+	}
+	p.setText(detectText(texts))
+	p.report(len(sample))
+	for _, l := range sample {
+		p.asm.Add(l)
+	}
+	p.sampleBuf = p.sampleBuf[:0]
+}
+
+func (p *Parser) report(n int) {
+	if p.opts.OnDetect != nil && !p.detectOuter && !p.detectInner {
+		p.opts.OnDetect(p.name, n)
+	}
+}
+
+// Flush ends the input: it decides the format if the sample was short,
+// and emits everything pending.
+func (p *Parser) Flush() {
+	if p.detectOuter {
+		p.decide()
+	}
+	if p.unw != nil {
+		p.unw.Flush(p.emitLogical)
+	}
+	if p.detectInner {
+		p.decide()
+	}
+	if p.asm != nil {
+		p.asm.Flush()
+	}
+}
+
+// Stats returns the framing counters.
+func (p *Parser) Stats() Stats {
+	if p.asm == nil {
+		return Stats{}
+	}
+	return p.asm.Stats
+}
+
+// detectText picks the header format that reads the most sample lines as
+// headers, preferring the earlier format in detectOrder on a tie; plain
+// text when none reads any.
+func detectText(sample [][]byte) Format {
+	var best Format = plain{}
+	bestN := 0
+	var h Header
+	for _, name := range detectOrder {
+		mk := textFormats[name]
+		if mk == nil {
+			continue
+		}
+		f := mk()
+		n := 0
+		for _, line := range sample {
+			h.Reset()
+			if f.Header(line, &h) {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = f, n
+		}
+	}
+	return best
+}
+
+// detectUnwrapper picks a structured format when most non-blank sample
+// lines are of it.
+func detectUnwrapper(sample [][]byte, opts FormatOptions) (string, Unwrapper) {
+	for _, name := range unwrapOrder {
+		sniff := sniffers[name]
+		if sniff == nil {
+			continue
+		}
+		n, total := 0, 0
+		for _, line := range sample {
+			if isBlank(line) {
+				continue
+			}
+			total++
+			if sniff(line) {
+				n++
+			}
+		}
+		if total > 0 && n*2 > total {
+			u, err := unwrappers[name](opts)
+			if err != nil {
+				continue
+			}
+			return name, u
+		}
+	}
+	return "", nil
+}
+
+// sniffers tell whether a line looks like a structured format; detection
+// order is unwrapOrder.
+var sniffers = map[string]func([]byte) bool{}
+
+var unwrapOrder = []string{"docker", "cri", "json"}
+
+// detectOrder is the order auto-detection tries header formats in: the
+// most specific first.
+var detectOrder = []string{"logback", "log4j", "python", "rails", "go", "nginx", "apache", "syslog"}
