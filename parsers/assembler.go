@@ -106,19 +106,7 @@ func (a *Assembler) Add(l Logical) {
 		return
 	}
 	if a.open && !a.cur.Headerless {
-		// A continuation line of a record with a header.
-		if traces.StrongStart(l.Text) {
-			a.det.Reset()
-			a.det.Feed(l.Text)
-			a.start(l, nil, true)
-			return
-		}
-		if isBlank(l.Text) {
-			a.hold(l)
-			return
-		}
-		a.appendHeld()
-		a.appendLine(l.Num, l.EndNum, l.Text)
+		a.continuation(l)
 		return
 	}
 	switch a.det.Feed(l.Text) {
@@ -136,6 +124,28 @@ func (a *Assembler) Add(l Logical) {
 		}
 	}
 	a.start(l, nil, true)
+}
+
+// continuation frames a line without a header after a record that has one.
+// It belongs to that record (SPEC: continuation lines belong to the record
+// above them; Python's DETAIL lines after an exception and Java's
+// multi-line messages depend on it), except a strong trace start: a Go
+// panic after an INFO line is a crash of its own, and from there the trace
+// detector frames the lines. A logger's own panic or fatal record (zap's
+// Panic, logrus' Panic: log, then panic) keeps its panic.
+func (a *Assembler) continuation(l Logical) {
+	if a.cur.Level < LevelFatal && traces.StrongStart(l.Text) {
+		a.det.Reset()
+		a.det.Feed(l.Text)
+		a.start(l, nil, true)
+		return
+	}
+	if isBlank(l.Text) {
+		a.hold(l)
+		return
+	}
+	a.appendHeld()
+	a.appendLine(l.Num, l.EndNum, l.Text)
 }
 
 // Flush emits the record in progress and any held lines; call it at the
@@ -171,8 +181,50 @@ func (a *Assembler) start(l Logical, h *Header, headerless bool) {
 		}
 	} else {
 		r.msg = r.put(text)
+		r.Level = leadingLevel(text)
 	}
 	a.open = true
+}
+
+// leadingLevel reads a level word at the start of a plain line. To keep
+// prose such as "error count: 0" from reading as a level, the word must be
+// bracketed ("[error]", "<ERROR>"), followed by a colon ("error: ..."), or
+// written in capitals and followed by a space ("ERROR disk full").
+func leadingLevel(b []byte) Level {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	var open byte
+	if i < len(b) && (b[i] == '[' || b[i] == '<') {
+		open = b[i]
+		i++
+	}
+	j, upper := i, true
+	for j < len(b) && j-i < 10 && ('a' <= b[j] && b[j] <= 'z' || 'A' <= b[j] && b[j] <= 'Z') {
+		if b[j] >= 'a' {
+			upper = false
+		}
+		j++
+	}
+	if j-i < 4 || j == len(b) {
+		return LevelNone
+	}
+	ok := false
+	switch c := b[j]; {
+	case open == '[':
+		ok = c == ']'
+	case open == '<':
+		ok = c == '>'
+	case c == ':':
+		ok = true
+	case c == ' ':
+		ok = upper
+	}
+	if !ok {
+		return LevelNone
+	}
+	return ParseLevel(b[i:j])
 }
 
 // appendText appends text that may hold several lines (a stack field).
@@ -250,6 +302,7 @@ func (a *Assembler) finish() {
 		r.format = a.f.Name()
 		r.Text = append(r.Text, text...)
 		r.msg = r.put(text)
+		r.Level = leadingLevel(text)
 		a.emitCur()
 	}
 	a.held, a.heldText = held[:0], a.heldText[:0]

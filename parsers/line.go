@@ -144,3 +144,6 @@ func trimCR(b []byte) []byte {
 	}
 	return b
 }
+
+// Num returns the number of lines returned so far.
+func (lr *LineReader) Num() int64 { return lr.num }

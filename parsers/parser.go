@@ -79,7 +79,9 @@ func New(opts Options, emit func(*Record)) (*Parser, error) {
 }
 
 func (p *Parser) setText(f Format) {
-	if p.name == "" {
+	if p.name == "json" {
+		// JSON lines are framed without headers; the name stays "json".
+	} else if p.name == "" {
 		p.name = f.Name()
 	} else if p.name != f.Name() {
 		p.name += "+" + f.Name()
@@ -198,30 +200,39 @@ func (p *Parser) Stats() Stats {
 }
 
 // detectText picks the header format that reads the most sample lines as
-// headers, preferring the earlier format in detectOrder on a tie; plain
-// text when none reads any.
+// headers. Formats later in detectOrder are more general (the generic
+// timestamp format reads every line the others read), so a later format
+// wins only when it reads clearly more: an earlier one within 90% of the
+// best count is preferred. Plain text when none reads any line.
 func detectText(sample [][]byte) Format {
-	var best Format = plain{}
-	bestN := 0
+	counts := make([]int, len(detectOrder))
+	formats := make([]Format, len(detectOrder))
+	best := 0
 	var h Header
-	for _, name := range detectOrder {
+	for k, name := range detectOrder {
 		mk := textFormats[name]
 		if mk == nil {
 			continue
 		}
 		f := mk()
-		n := 0
+		formats[k] = f
 		for _, line := range sample {
 			h.Reset()
 			if f.Header(line, &h) {
-				n++
+				counts[k]++
 			}
 		}
-		if n > bestN {
-			best, bestN = f, n
+		best = max(best, counts[k])
+	}
+	if best == 0 {
+		return plain{}
+	}
+	for k, n := range counts {
+		if n > 0 && n*10 >= best*9 {
+			return formats[k]
 		}
 	}
-	return best
+	return plain{}
 }
 
 // detectUnwrapper picks a structured format when most non-blank sample
@@ -261,4 +272,4 @@ var unwrapOrder = []string{"docker", "cri", "json"}
 
 // detectOrder is the order auto-detection tries header formats in: the
 // most specific first.
-var detectOrder = []string{"logback", "log4j", "python", "rails", "go", "nginx", "apache", "syslog"}
+var detectOrder = []string{"logback", "log4j", "python", "rails", "go", "nginx", "apache", "syslog", "timestamp"}
