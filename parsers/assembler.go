@@ -93,6 +93,7 @@ func (a *Assembler) Add(l Logical) {
 		if v := a.det.Feed(l.Text); v == traces.Continue && a.open && l.H.Level == LevelNone {
 			a.appendHeld()
 			a.appendLine(l.Num, l.EndNum, l.Text)
+			a.appendText(l.Num, l.EndNum, l.H.Stack)
 			a.cur.Language = a.det.Language()
 			return
 		}

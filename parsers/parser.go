@@ -136,6 +136,9 @@ func (p *Parser) addSample(l Logical) {
 func (p *Parser) decide() {
 	sample := p.sample
 	p.sample = nil
+	// The sample's texts live in sampleBuf; an inner sample taken while
+	// replaying must not write over them, so it gets a buffer of its own.
+	p.sampleBuf = nil
 	texts := make([][]byte, len(sample))
 	for i, l := range sample {
 		texts[i] = l.Text
@@ -154,7 +157,6 @@ func (p *Parser) decide() {
 			for _, l := range sample {
 				p.unw.Unwrap(Line{Num: l.Num, Bytes: l.Text, Cut: l.Cut}, p.emitLogical)
 			}
-			p.sampleBuf = p.sampleBuf[:0]
 			return
 		}
 	} else {
@@ -165,7 +167,6 @@ func (p *Parser) decide() {
 	for _, l := range sample {
 		p.asm.Add(l)
 	}
-	p.sampleBuf = p.sampleBuf[:0]
 }
 
 func (p *Parser) report(n int) {

@@ -33,6 +33,11 @@ type Trace struct {
 	Causes []string
 	// Frames are the frames of the whole text in text order.
 	Frames []Frame
+	// Primary is the number of leading Frames that belong to the thread
+	// that failed. It is less than len(Frames) only for a Go crash, whose
+	// frames go on with the other goroutines' stacks (which vary from one
+	// crash to the next and should not decide how crashes are grouped).
+	Primary int
 }
 
 // Types returns the exception and its causes.
