@@ -123,6 +123,15 @@ func (a *Assembler) Add(l Logical) {
 			a.hold(l)
 			return
 		}
+	default:
+		// A blank line is no record: it waits with the held lines in
+		// case a trace goes on after it, and is dropped otherwise.
+		if isBlank(l.Text) {
+			if a.open {
+				a.hold(l)
+			}
+			return
+		}
 	}
 	a.start(l, nil, true)
 }

@@ -244,6 +244,7 @@ const (
 	nZones
 )
 
+// stampLayouts is built once at init and only read.
 var stampLayouts = buildStampLayouts()
 
 func buildStampLayouts() (t [nDates][2][nZones]string) {
@@ -306,12 +307,6 @@ func dateAt(b []byte, i int) (shape, end int) {
 	return dateDMY, k
 }
 
-// validDate checks two digits of a month (01-12) and of a day (01-31).
-func validDate(month, day []byte) bool {
-	m := twoDigits(month)
-	return 1 <= m && m <= 12 && validDay(day)
-}
-
 // validYMD checks a date the way time.Parse will, so that a stamp scanStamp
 // accepts is one its layout parses (no 2024-02-30).
 func validYMD(y, m, d int) bool {
@@ -323,12 +318,6 @@ func validYMD(y, m, d int) bool {
 		return d <= 28 || d == 29 && leap
 	}
 	return d <= 30 || d == 31 && m != 4 && m != 6 && m != 9 && m != 11
-}
-
-// validDay checks two digits of a day of the month (01-31).
-func validDay(day []byte) bool {
-	d := twoDigits(day)
-	return 1 <= d && d <= 31
 }
 
 // twoDigits returns the number b[0:2] writes; the caller has checked the

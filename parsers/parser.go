@@ -207,7 +207,6 @@ func (p *Parser) Stats() Stats {
 // best count is preferred. Plain text when none reads any line.
 func detectText(sample [][]byte) Format {
 	counts := make([]int, len(detectOrder))
-	formats := make([]Format, len(detectOrder))
 	best := 0
 	var h Header
 	for k, name := range detectOrder {
@@ -216,7 +215,6 @@ func detectText(sample [][]byte) Format {
 			continue
 		}
 		f := mk()
-		formats[k] = f
 		for _, line := range sample {
 			h.Reset()
 			if f.Header(line, &h) {
@@ -230,7 +228,10 @@ func detectText(sample [][]byte) Format {
 	}
 	for k, n := range counts {
 		if n > 0 && n*10 >= best*9 {
-			return formats[k]
+			// A fresh instance: a format may keep state between
+			// lines (rails), and the sample's must not leak into
+			// the replay.
+			return textFormats[detectOrder[k]]()
 		}
 	}
 	return plain{}

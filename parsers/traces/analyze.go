@@ -29,6 +29,9 @@ func Analyze(text []byte, opt Options) *Trace {
 		return nil
 	}
 	a := &analysis{it: newLines(text[off:]), t: &Trace{Language: lang}}
+	// Most lines of a trace are frames: one allocation covers a typical
+	// trace, and a huge text does not reserve a frame per line up front.
+	a.t.Frames = make([]Frame, 0, min(bytes.Count(text[off:], []byte{'\n'})+1, 64))
 	switch lang {
 	case langJava:
 		a.java()

@@ -20,7 +20,7 @@ func inApp(lang string, f *Frame, prefixes []string) bool {
 	}
 	switch lang {
 	case langJava:
-		return !hasAnyPrefix(f.Module, javaLibs)
+		return !javaLib(f.Module)
 	case langJS:
 		return jsInApp(f)
 	case langDotnet:
@@ -53,19 +53,40 @@ func hasAnyPrefix(s string, list []string) bool {
 	return false
 }
 
-// javaLibs are the packages of the JVM, its languages' runtimes and the
-// frameworks and servers a Java application runs in.
-var javaLibs = []string{
-	"java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.",
-	"groovy.", "org.codehaus.groovy.", "clojure.", "jakarta.",
-	"org.springframework.", "org.apache.", "org.hibernate.", "io.netty.",
-	"org.eclipse.jetty.", "org.mortbay.", "org.glassfish.", "org.jboss.", "io.undertow.",
-	"com.fasterxml.", "com.google.common.", "com.google.inject.", "com.zaxxer.hikari.",
-	"org.slf4j.", "ch.qos.logback.", "reactor.", "io.reactivex.", "io.grpc.",
-	"io.micrometer.", "org.aspectj.", "net.bytebuddy.", "org.junit.", "junit.",
-	"org.testng.", "org.mockito.", "okhttp3.", "retrofit2.", "org.postgresql.",
-	"com.mysql.", "org.mariadb.", "oracle.jdbc.", "android.", "androidx.",
-	"com.android.", "dalvik.", "_COROUTINE.",
+// javaLib reports whether a class belongs to the JVM, its languages'
+// runtimes, or the frameworks and servers a Java application runs in. It
+// switches on the package's first two names rather than trying a list of
+// prefixes, since it runs for every frame.
+func javaLib(mod string) bool {
+	first, rest, _ := strings.Cut(mod, ".")
+	switch first {
+	case "java", "javax", "jdk", "sun", "kotlin", "kotlinx", "scala", "groovy", "clojure",
+		"jakarta", "reactor", "junit", "okhttp3", "retrofit2", "android", "androidx",
+		"dalvik", "_COROUTINE":
+		return true
+	case "com", "org", "io", "net", "ch", "oracle":
+	default:
+		return false
+	}
+	second, rest, _ := strings.Cut(rest, ".")
+	switch first + "." + second {
+	case "com.sun", "com.fasterxml", "com.zaxxer", "com.mysql", "com.android",
+		"org.springframework", "org.apache", "org.hibernate", "org.mortbay", "org.glassfish",
+		"org.jboss", "org.slf4j", "org.aspectj", "org.junit", "org.testng", "org.mockito",
+		"org.postgresql", "org.mariadb", "io.netty", "io.undertow", "io.reactivex", "io.grpc",
+		"io.micrometer", "net.bytebuddy", "ch.qos", "oracle.jdbc":
+		return true
+	case "com.google":
+		third, _, _ := strings.Cut(rest, ".")
+		return third == "common" || third == "inject"
+	case "org.eclipse":
+		third, _, _ := strings.Cut(rest, ".")
+		return third == "jetty"
+	case "org.codehaus":
+		third, _, _ := strings.Cut(rest, ".")
+		return third == "groovy"
+	}
+	return false
 }
 
 // dotnetLibs are the namespaces of the .NET runtime and common libraries.

@@ -51,30 +51,33 @@ func causeType(c ln) string {
 }
 
 // javaFrame reads "[loader/][module@version/]pkg.Class.method(File.java:12)".
+// It works on indexes into r and slices r.s once per field, since it runs
+// for every frame.
 func javaFrame(r ln) Frame {
-	r = r.trimRight()
-	p := bytes.IndexByte(r.b, '(')
-	name := r
-	if p >= 0 {
-		name = r.to(p)
+	b := trimRight(r.b)
+	end := len(b)
+	if p := bytes.IndexByte(b, '('); p >= 0 {
+		end = p
 	}
-	if k := bytes.LastIndexByte(name.b, '/'); k >= 0 {
-		name = name.from(k + 1)
-	}
+	start := bytes.LastIndexByte(b[:end], '/') + 1
 	var f Frame
-	f.Module, f.Function = splitLast(name, ".")
-	if p < 0 {
+	if dot := bytes.LastIndexByte(b[start:end], '.'); dot >= 0 {
+		f.Module, f.Function = r.s[start:start+dot], r.s[start+dot+1:end]
+	} else {
+		f.Function = r.s[start:end]
+	}
+	if end == len(b) {
 		return f
 	}
-	in := r.from(p + 1)
-	if c := bytes.IndexByte(in.b, ')'); c >= 0 {
-		in = in.to(c)
+	in := b[end+1:]
+	if c := bytes.IndexByte(in, ')'); c >= 0 {
+		in = in[:c]
 	}
-	if bytes.IndexByte(in.b, ' ') >= 0 { // Native Method, Unknown Source
+	if bytes.IndexByte(in, ' ') >= 0 { // Native Method, Unknown Source
 		return f
 	}
-	file, line, _ := lineNumbers(in.b)
-	f.File, f.Line = in.s[:len(file)], line
+	file, line, _ := lineNumbers(in)
+	f.File, f.Line = r.s[end+1:end+1+len(file)], line
 	return f
 }
 
@@ -133,10 +136,10 @@ func jsFrame(r ln) Frame {
 		return f
 	}
 	var loc ln
+	p := bytes.IndexByte(r.b, '(')
 	switch {
-	case r.b[len(r.b)-1] == ')':
+	case r.b[len(r.b)-1] == ')' && p >= 0:
 		k := index(r.b, " (")
-		p := bytes.IndexByte(r.b, '(')
 		if k >= 0 && k < p {
 			f.Function, loc = r.s[:k], r.sub(k+2, len(r.b)-1)
 		} else {

@@ -267,7 +267,9 @@ func (a *analysis) dart() {
 			a.frame(dartFrame(l))
 		case a.t.Exception == "" && hasPrefix(l.b, "The following ") && contains(l.b, " was thrown"):
 			w := l.from(len("The following "))
-			w = w.to(index(w.b, " "))
+			if sp := bytes.IndexByte(w.b, ' '); sp >= 0 {
+				w = w.to(sp)
+			}
 			switch {
 			case string(w.b) == "assertion":
 				a.t.Exception = "AssertionError"
