@@ -90,12 +90,23 @@ func (a *Assembler) Add(l Logical) {
 		return
 	}
 	if l.H != nil {
-		if v := a.det.Feed(l.Text); v == traces.Continue && a.open && l.H.Level == LevelNone {
-			a.appendHeld()
-			a.appendLine(l.Num, l.EndNum, l.Text)
-			a.appendText(l.Num, l.EndNum, l.H.Stack)
-			a.cur.Language = a.det.Language()
-			return
+		v := a.det.Feed(l.Text)
+		if a.open && l.H.Level == LevelNone {
+			switch v {
+			case traces.Continue:
+				a.appendHeld()
+				a.appendLine(l.Num, l.EndNum, l.Text)
+				a.appendText(l.Num, l.EndNum, l.H.Stack)
+				a.cur.Language = a.det.Language()
+				return
+			case traces.Hold:
+				// a blank record between goroutines of a panic
+				// spread over JSON records
+				if len(l.H.Stack) == 0 {
+					a.hold(l)
+					return
+				}
+			}
 		}
 		a.start(l, l.H, false)
 		return

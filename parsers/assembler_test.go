@@ -156,3 +156,30 @@ func TestLeadingLevel(t *testing.T) {
 		}
 	}
 }
+
+// A Go panic spread over container JSON records, blank record between its
+// goroutines included, is one record.
+func TestAssemblerStructuredHold(t *testing.T) {
+	in := `{"log":"starting\n"}
+{"log":"panic: boom\n"}
+{"log":"\n"}
+{"log":"goroutine 1 [running]:\n"}
+{"log":"main.main()\n"}
+{"log":"\t/src/main.go:5 +0x1d\n"}
+{"log":"\n"}
+{"log":"goroutine 2 [chan receive]:\n"}
+{"log":"main.worker()\n"}
+{"log":"\t/src/main.go:9 +0x2a\n"}
+{"log":"restarting\n"}
+`
+	for _, format := range []string{"json", "docker"} {
+		recs, _ := parseAll(t, Options{Format: format}, []byte(in))
+		var got []string
+		for _, r := range recs {
+			got = append(got, fmt.Sprintf("%d-%d %s", r.Line, r.End, r.Lang))
+		}
+		if want := "[1-1  2-10 go 11-11 ]"; fmt.Sprint(got) != want {
+			t.Errorf("%s: records %v, want %s", format, got, want)
+		}
+	}
+}

@@ -280,6 +280,11 @@ func TestAnalyzeTestdata(t *testing.T) {
 				1: {Module: `App\Checkout`, Function: "{closure}", InApp: true},
 				2: {Function: "array_map", File: "/var/www/shop/src/Checkout.php", Line: 40, InApp: true},
 			}},
+		"php_xdebug.txt": {lang: "php", exc: "InvalidArgumentException", msg: `Unknown currency "XYZ"`, frames: 3, at: map[int]Frame{
+			0: {Function: "{main}", File: "/var/www/shop/public/index.php", InApp: true},
+			1: {Module: `App\Checkout`, Function: "total", File: "/var/www/shop/public/index.php", Line: 12, InApp: true},
+			2: {Module: `App\Money`, Function: "of", File: "/var/www/shop/src/Checkout.php", Line: 44, InApp: true},
+		}},
 		"dotnet_unhandled.txt": {lang: "dotnet", exc: "System.InvalidOperationException", msg: "Order 42 could not be saved",
 			causes: []string{"Microsoft.Data.SqlClient.SqlException"}, frames: 6, at: map[int]Frame{
 				0: {Module: "Microsoft.Data.SqlClient.SqlConnection", Function: "OnError"},
@@ -301,6 +306,13 @@ func TestAnalyzeTestdata(t *testing.T) {
 			6: {Module: "core::ops::function::FnOnce", Function: "call_once", File: "/rustc/82e1608dfa6e0b5569232559e3d385fea5a93112/library/core/src/ops/function.rs", Line: 250},
 		}},
 		"rust_old.txt": {lang: "rust", exc: "panic", msg: "index out of bounds: the len is 3 but the index is 7", frames: 0},
+		"node_rejection.txt": {lang: "js", exc: "UnhandledPromiseRejection", frames: 0,
+			msg: `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "timeout".`},
+		"ruby_reversed.txt": {lang: "ruby", exc: "NoMethodError", msg: "undefined method `each' for nil:NilClass", frames: 3, at: map[int]Frame{
+			0: {Function: "<main>", File: "bin/report", Line: 7, InApp: true},
+			1: {Function: "build", File: "/srv/shop/lib/report.rb", Line: 12, InApp: true},
+			2: {Function: "rows", File: "/srv/shop/lib/report.rb", Line: 20, InApp: true},
+		}},
 	}
 	for _, path := range testdataFiles(t) {
 		name := filepath.Base(path)
@@ -439,6 +451,13 @@ func TestInAppHeuristics(t *testing.T) {
 		{"java", Frame{Module: "com.example.Foo"}, true},
 		{"java", Frame{Module: "org.hibernate.Session"}, false},
 		{"java", Frame{Module: "io.netty.channel.Foo"}, false},
+		{"java", Frame{Module: "com.google.common.base.Preconditions"}, false},
+		{"java", Frame{Module: "com.google.shop.Checkout"}, true},
+		{"java", Frame{Module: "org.eclipse.jetty.server.Server"}, false},
+		{"java", Frame{Module: "org.codehaus.groovy.runtime.InvokerHelper"}, false},
+		{"java", Frame{Module: "ch.qos.logback.core.AppenderBase"}, false},
+		{"java", Frame{Module: "kotlinx.coroutines.DispatchedTask"}, false},
+		{"java", Frame{Module: "Main"}, true},
 		{"python", Frame{File: "/usr/lib/python3/dist-packages/requests/api.py"}, false},
 		{"python", Frame{File: "/usr/lib/python3.12/json/decoder.py"}, false},
 		{"python", Frame{File: "/app/lib/python_utils.py"}, true},

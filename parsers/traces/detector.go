@@ -2,8 +2,10 @@ package traces
 
 // The Detector is a small state machine over lines. In each state it knows
 // which lines continue the trace it follows; any other line ends the trace
-// and is classified afresh as a possible start. Ordinary lines cost a few
-// prefix and suffix checks and one scan for colons (see start).
+// and is classified afresh as a possible start. An ordinary line costs a
+// switch on its first byte, checks of its last bytes and two byte searches
+// for the capitals that open Exception, Error, Throwable and Traceback (see
+// start and keyword); the colon scan runs only when one is there.
 
 type state uint8
 
@@ -100,7 +102,7 @@ func (d *Detector) begin(line []byte) {
 			d.st, d.depth = stBlock, 1
 		}
 	case kPHP:
-		d.st, d.strong = stAt, true
+		d.st, d.strong = stAt, strong
 	case kPyStart, kPyFrame:
 		d.st = stPy
 	case kPyGroup:
@@ -150,14 +152,25 @@ func (d *Detector) follow(line []byte) Verdict {
 		} else if k != kNone {
 			return New
 		}
+		if len(line) > 0 && line[0] == '[' && hasSuffix(line, "] {") {
+			// "[UnhandledPromiseRejection: ...] {" and its properties.
+			d.st, d.depth, d.frames, d.n = stBlock, 1, true, 0
+			d.cur, d.sure = langJS, true
+			return Continue
+		}
 		return d.hold(maxLocHold)
 	case stPy:
 		if isBlank(line) {
 			return New
 		}
 		if indented(line) {
-			if t := trimLeft(line); t[0] == '+' || t[0] == '|' {
+			switch t := trimLeft(line); {
+			case t[0] == '+' || t[0] == '|':
 				d.st = stPyGroup
+			case numberedFrame(t) && isRubyFrame(t):
+				// Ruby 2.5 to 2.7 print "Traceback" and their frames
+				// in reverse: "\t2: from app.rb:7:in `<main>'".
+				d.st, d.cur = stRuby, langRuby
 			}
 			return Continue
 		}
@@ -276,7 +289,7 @@ func (d *Detector) follow(line []byte) Verdict {
 		return d.hold(maxMsgHold)
 	case stRust:
 		t := trimLeft(line)
-		if indented(line) && (rustFrameNum(t) || hasPrefix(t, "at ")) || hasPrefix(line, "note: ") {
+		if indented(line) && (numberedFrame(t) || hasPrefix(t, "at ")) || hasPrefix(line, "note: ") {
 			return Continue
 		}
 		return New
@@ -312,6 +325,12 @@ func (d *Detector) followAt(line []byte) Verdict {
 		}
 		if hasPrefix(t, "... ") && (contains(t, " more") || contains(t, " omitted") || contains(t, " matching ")) {
 			d.n = 0
+			if d.cur == "" {
+				d.cur = langJava
+				if contains(t, " matching ") {
+					d.cur = langJS // "... 6 lines matching cause stack trace ..."
+				}
+			}
 			return Continue
 		}
 		if hasPrefix(t, "Suppressed: ") {

@@ -310,6 +310,16 @@ func TestDetectorVerdicts(t *testing.T) {
 			langs: []string{"", "", "java"},
 		},
 		{
+			name: "a log line naming an exception holds no lines",
+			lines: []string{
+				"WARN retry failed: java.net.ConnectException: Connection refused",
+				"INFO retrying in 5s",
+				"\tat com.example.A.a(A.java:1)",
+			},
+			want:  []Verdict{N, N, N},
+			langs: []string{"", "", ""},
+		},
+		{
 			name: "a weak exception line holds no message lines",
 			lines: []string{
 				"Error: upstream failed",

@@ -69,22 +69,36 @@ func javaLib(mod string) bool {
 		return false
 	}
 	second, rest, _ := strings.Cut(rest, ".")
-	switch first + "." + second {
-	case "com.sun", "com.fasterxml", "com.zaxxer", "com.mysql", "com.android",
-		"org.springframework", "org.apache", "org.hibernate", "org.mortbay", "org.glassfish",
-		"org.jboss", "org.slf4j", "org.aspectj", "org.junit", "org.testng", "org.mockito",
-		"org.postgresql", "org.mariadb", "io.netty", "io.undertow", "io.reactivex", "io.grpc",
-		"io.micrometer", "net.bytebuddy", "ch.qos", "oracle.jdbc":
-		return true
-	case "com.google":
-		third, _, _ := strings.Cut(rest, ".")
-		return third == "common" || third == "inject"
-	case "org.eclipse":
-		third, _, _ := strings.Cut(rest, ".")
-		return third == "jetty"
-	case "org.codehaus":
-		third, _, _ := strings.Cut(rest, ".")
-		return third == "groovy"
+	third, _, _ := strings.Cut(rest, ".")
+	switch first {
+	case "com":
+		switch second {
+		case "sun", "fasterxml", "zaxxer", "mysql", "android":
+			return true
+		case "google":
+			return third == "common" || third == "inject"
+		}
+	case "org":
+		switch second {
+		case "springframework", "apache", "hibernate", "mortbay", "glassfish", "jboss", "slf4j",
+			"aspectj", "junit", "testng", "mockito", "postgresql", "mariadb":
+			return true
+		case "eclipse":
+			return third == "jetty"
+		case "codehaus":
+			return third == "groovy"
+		}
+	case "io":
+		switch second {
+		case "netty", "undertow", "reactivex", "grpc", "micrometer":
+			return true
+		}
+	case "net":
+		return second == "bytebuddy"
+	case "ch":
+		return second == "qos"
+	case "oracle":
+		return second == "jdbc"
 	}
 	return false
 }

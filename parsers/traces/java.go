@@ -96,6 +96,14 @@ func (a *analysis) js() {
 			continue
 		}
 		if a.t.Exception == "" {
+			if c, ok := l.cutPrefix("["); ok && hasSuffix(l.b, "] {") && len(a.t.Frames) == 0 {
+				// Node: "[UnhandledPromiseRejection: message] {".
+				if i := bytes.IndexByte(c.b, ':'); i > 0 && bytes.IndexByte(c.b[:i], ' ') < 0 {
+					a.t.Exception = c.s[:i]
+					a.t.Message = c.sub(i+1, len(c.b)-3).trim().s
+					continue
+				}
+			}
 			if len(a.t.Frames) == 0 {
 				u, _ := t.cutPrefix("Uncaught ")
 				u, _ = u.cutPrefix("(in promise) ")

@@ -50,6 +50,7 @@ func (a *analysis) ruby() {
 // becomes the module; a gem frame's module is the gem.
 func rubyFrame(l ln) Frame {
 	t := l.trimLeft()
+	t = t.from(len(t.b) - len(skipRubyIndex(t.b)))
 	if c, ok := t.cutPrefix("from "); ok {
 		t = c
 	}
@@ -388,7 +389,7 @@ func (a *analysis) rust() {
 		case due:
 			a.t.Message = l.trim().s
 			due = false
-		case indent && rustFrameNum(t.b):
+		case indent && numberedFrame(t.b):
 			a.frame(rustFrame(t.from(bytes.IndexByte(t.b, ':') + 1).trim()))
 		case indent && hasPrefix(t.b, "at "):
 			if f := a.lastFrame(); f != nil && f.File == "" {

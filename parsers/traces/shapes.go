@@ -96,8 +96,12 @@ func start(line []byte) (k kind, lang string, strong bool) {
 			return kFlutter, langDart, true
 		}
 	case 'P':
+		if hasPrefix(line, "PHP Stack trace:") {
+			return kHashPHP, langPHP, false // Xdebug's frames follow
+		}
 		if phpStart(line) {
-			return kPHP, langPHP, true
+			// Warnings and notices have no trace below them.
+			return kPHP, langPHP, hasPrefix(line, "PHP Fatal error:")
 		}
 	case 'e':
 		if phpOldStart(line) {
@@ -161,10 +165,11 @@ func generalStart(line []byte) (kind, string, bool) {
 	return kNone, "", false
 }
 
-// keyword reports whether line holds one of the words every exception line
-// scanColons accepts has (Exception, Error, Throwable, Traceback), unless
-// it starts with a qualified class name. It looks only at the rare capitals
-// E and T, so that ordinary lines cost two fast byte searches.
+// keyword reports whether line holds Exception, Error, Throwable or
+// Traceback: every line scanColons accepts does, but for one that opens
+// with a qualified class name (see qualifiedStart). It looks only at the
+// capitals E and T, rare in ordinary lines, so that those cost two fast
+// byte searches.
 func keyword(line []byte) bool {
 	for i := 0; i < len(line); {
 		j := bytes.IndexByte(line[i:], 'E')
@@ -366,23 +371,29 @@ func typeName(tok []byte, atStart bool) bool {
 }
 
 // typedHint guesses the language of an exception line from its type and
-// says whether its message may span lines before the first frame.
+// says whether its message may span lines before the first frame: only
+// when the line is a crash report (the type opens the line, or follows
+// "Exception in thread", "Uncaught" or .NET's "Unhandled exception.") and
+// the type is qualified or named by such a prefix. A log line that names
+// an exception in passing holds no lines.
 func typedHint(line []byte, s, e int) (lang string, strong bool) {
 	tok := line[s:e]
 	before := line[:s]
 	dotted := bytes.IndexByte(tok, '.') >= 0
+	opens := isBlank(before)
 	switch {
-	case hasPrefix(tok, "System.") || hasPrefix(tok, "Microsoft.") || contains(line, " ---> ") ||
-		hasPrefix(line, "Unhandled exception. ") || hasPrefix(line, "Unhandled Exception: "):
+	case hasPrefix(line, "Unhandled exception. ") || hasPrefix(line, "Unhandled Exception: "):
 		return langDotnet, true
+	case hasPrefix(tok, "System.") || hasPrefix(tok, "Microsoft.") || contains(line, " ---> "):
+		return langDotnet, opens
 	case contains(before, "Exception in thread "):
 		return langJava, true
 	case contains(before, "Uncaught "):
 		return langJS, true
 	case e+2 < len(line) && line[e] == ' ' && line[e+1] == '[':
-		return langJS, true
+		return langJS, opens
 	case dotted:
-		return langJava, true
+		return langJava, opens
 	case jsBuiltin(tok):
 		return langJS, false
 	}
@@ -595,8 +606,7 @@ func flutterRule(line []byte) bool {
 
 func phpStart(line []byte) bool {
 	return hasPrefix(line, "PHP Fatal error:") || hasPrefix(line, "PHP Warning:") ||
-		hasPrefix(line, "PHP Notice:") || hasPrefix(line, "PHP Parse error:") ||
-		hasPrefix(line, "PHP Stack trace:")
+		hasPrefix(line, "PHP Notice:") || hasPrefix(line, "PHP Parse error:")
 }
 
 func phpOldStart(line []byte) bool {
@@ -638,7 +648,7 @@ func hashFrame(line []byte) string {
 // isRubyFrame recognises "path:12:in 'method'" with an optional indent,
 // "from " or gem prefix ("actionpack (5.1.4) lib/x.rb:63:in `call'").
 func isRubyFrame(line []byte) bool {
-	t := trimLeft(line)
+	t := skipRubyIndex(trimLeft(line))
 	if hasPrefix(t, "from ") {
 		t = t[5:]
 	}
@@ -651,6 +661,15 @@ func isRubyFrame(line []byte) bool {
 	}
 	j := digitsBefore(t, i)
 	return j < i && j > 1 && t[j-1] == ':'
+}
+
+// skipRubyIndex skips the "12: " that numbers the frames of the reversed
+// backtraces of Ruby 2.5 to 2.7.
+func skipRubyIndex(t []byte) []byte {
+	if numberedFrame(t) {
+		return trimLeft(t[bytes.IndexByte(t, ':')+1:])
+	}
+	return t
 }
 
 // rubyStart recognises Ruby's uncaught exception line,
@@ -679,7 +698,8 @@ func railsStart(t []byte) bool {
 		return false
 	}
 	sp := bytes.IndexByte(s, ' ')
-	return sp > 0 && constName(s[:sp]) && sp+1 < len(s) && s[sp+1] == '('
+	return sp > 0 && constName(s[:sp]) && sp+1 < len(s) && s[sp+1] == '(' &&
+		string(s[:sp]) != "Traceback"
 }
 
 // constName reports a Ruby constant path such as ActiveRecord::RecordNotFound.
@@ -695,8 +715,9 @@ func constName(b []byte) bool {
 	return true
 }
 
-// rustFrameNum recognises the "12: " index of a Rust backtrace frame.
-func rustFrameNum(t []byte) bool {
+// numberedFrame recognises the "12: " index of a Rust backtrace frame (or
+// of a Ruby 2.5 reversed backtrace).
+func numberedFrame(t []byte) bool {
 	i := 0
 	for i < len(t) && isDigit(t[i]) {
 		i++
