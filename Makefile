@@ -1,6 +1,6 @@
 # The menu. CI runs `make test` (through .ci/run).
 GO            ?= go
-STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@2026.2.2
+STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2 # release 2026.2.2
 BIN           := bin
 FUZZTIME      ?= 5s
 

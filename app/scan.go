@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -233,23 +232,15 @@ func addGroup(groups map[string]*group, ev *parsers.Event) {
 	g.last = loc
 }
 
-// displayTitle is the rule's title, or for auto-coded groups the exception
-// and message, on one line.
+// displayTitle is the group's title for the table: the auto title
+// (exception and message, or the request for access logs), after the
+// rule's title when the rule has its own.
 func displayTitle(ev *parsers.Event) string {
-	var parts []string
-	if ev.Title != "" {
-		parts = append(parts, ev.Title)
+	auto := rules.AutoTitle(ev)
+	if ev.Title == "" || ev.Title == auto {
+		return auto
 	}
-	if ev.Status != 0 && ev.Title == "" {
-		parts = append(parts, fmt.Sprintf("%d %s %s", ev.Status, ev.Method, ev.Path))
-	}
-	if ev.Exception != "" {
-		parts = append(parts, ev.Exception)
-	}
-	if ev.Message != "" && ev.Status == 0 {
-		parts = append(parts, ev.Message)
-	}
-	return strings.Join(parts, ": ")
+	return ev.Title + ": " + auto
 }
 
 func printGroups(w io.Writer, groups map[string]*group) {

@@ -202,7 +202,10 @@ func (a *Assembler) start(l Logical, h *Header, headerless bool) {
 		}
 	} else {
 		r.msg = r.put(text)
-		r.Level = leadingLevel(text)
+		if !traces.StrongStart(text) {
+			// "panic: x" is a crash, not a PANIC-level record.
+			r.Level = leadingLevel(text)
+		}
 	}
 	a.open = true
 }

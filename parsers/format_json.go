@@ -425,7 +425,7 @@ func epochTime(b []byte) time.Time {
 	if i := bytes.IndexByte(b, '.'); i >= 0 {
 		intPart, frac = b[:i], b[i+1:]
 	}
-	if bytes.IndexAny(b, "eE") >= 0 {
+	if bytes.ContainsAny(b, "eE") {
 		f, err := strconv.ParseFloat(string(b), 64)
 		if err != nil || f < 0 || f >= 1e19 {
 			return time.Time{}

@@ -58,21 +58,22 @@ var warnMessages = []string{
 }
 
 type javaError struct {
+	logger   string
 	msg      string
 	excs     []string // outermost first
 	messages []string
 }
 
 var javaErrors = []javaError{
-	{"Request processing failed for order %d", []string{"org.springframework.web.util.NestedServletException", "java.lang.NullPointerException"},
+	{"o.a.c.c.C.[.[.[/].[dispatcherServlet]", "Request processing failed for order %d", []string{"org.springframework.web.util.NestedServletException", "java.lang.NullPointerException"},
 		[]string{"Request processing failed; nested exception is java.lang.NullPointerException", "Cannot invoke \"com.example.shop.model.Customer.getAddress()\" because \"customer\" is null"}},
-	{"Payment %d failed", []string{"com.example.shop.payment.PaymentException", "java.net.SocketTimeoutException"},
+	{"c.e.shop.payment.PaymentClient", "Payment %d failed", []string{"com.example.shop.payment.PaymentException", "java.net.SocketTimeoutException"},
 		[]string{"Payment provider did not answer for payment %d", "Read timed out"}},
-	{"Could not load inventory for product %d", []string{"org.springframework.dao.DataAccessResourceFailureException", "org.postgresql.util.PSQLException", "java.net.ConnectException"},
+	{"c.e.shop.repo.InventoryRepository", "Could not load inventory for product %d", []string{"org.springframework.dao.DataAccessResourceFailureException", "org.postgresql.util.PSQLException", "java.net.ConnectException"},
 		[]string{"Unable to acquire JDBC Connection", "Connection to db.internal:5432 refused. Check that the hostname and port are correct", "Connection refused"}},
-	{"Unexpected error in cleanup job run %d", []string{"java.lang.IllegalStateException"},
+	{"c.e.shop.scheduler.CleanupJob", "Unexpected error in cleanup job run %d", []string{"java.lang.IllegalStateException"},
 		[]string{"Session store is closed"}},
-	{"Failed to parse order payload %d", []string{"com.fasterxml.jackson.databind.exc.InvalidFormatException"},
+	{"c.e.shop.web.OrderController", "Failed to parse order payload %d", []string{"com.fasterxml.jackson.databind.exc.InvalidFormatException"},
 		[]string{"Cannot deserialize value of type `java.math.BigDecimal` from String \"12,5\": not a valid representation"}},
 }
 
@@ -133,13 +134,14 @@ func SpringBoot(w io.Writer, o Options) (Stats, error) {
 	}
 	for st.Lines < o.Lines {
 		t = t.Add(time.Duration(r.IntN(40)) * time.Millisecond)
-		level, msg := "INFO", ""
+		level, msg, logger := "INFO", "", loggers[r.IntN(len(loggers))]
 		var trace []string
 		switch p := r.Float64(); {
 		case p < o.ErrorRate:
 			level = "ERROR"
 			je := javaErrors[r.IntN(len(javaErrors))]
 			msg = fill(r, je.msg)
+			logger = je.logger
 			if r.IntN(10) > 0 { // most errors carry a trace
 				trace = javaTrace(r, je, 40+r.IntN(21))
 			}
@@ -155,7 +157,7 @@ func SpringBoot(w io.Writer, o Options) (Stats, error) {
 		}
 		line = line[:0]
 		line = t.AppendFormat(line, "2006-01-02T15:04:05.000-07:00")
-		line = fmt.Appendf(line, " %5s %d --- [shop] [%15.15s] %-40.40s : %s", level, 4242, threads[r.IntN(len(threads))], loggers[r.IntN(len(loggers))], msg)
+		line = fmt.Appendf(line, " %5s %d --- [shop] [%15.15s] %-40.40s : %s", level, 4242, threads[r.IntN(len(threads))], logger, msg)
 		if !emit(line) {
 			break
 		}

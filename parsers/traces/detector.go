@@ -477,8 +477,9 @@ func xdebugFrame(line []byte) bool {
 // StrongStart reports whether line starts a trace that never belongs to the
 // record above it even in a log with record headers: a Go "panic:" or
 // "fatal error:", a Rust "thread '...' panicked at", a Dart "Unhandled
-// exception:". Java and Python traces do belong to the record that logged
-// them and are not strong starts.
+// exception:", the JVM's `Exception in thread "main"`. Other Java and
+// Python traces do belong to the record that logged them and are not
+// strong starts.
 func StrongStart(line []byte) bool {
 	if len(line) == 0 {
 		return false
@@ -492,6 +493,9 @@ func StrongStart(line []byte) bool {
 		return rustPanic(line) != kNone
 	case 'U':
 		return dartStart(line)
+	case 'E':
+		// The JVM's uncaught-exception handler, never a logger's record.
+		return hasPrefix(line, "Exception in thread \"")
 	}
 	return false
 }

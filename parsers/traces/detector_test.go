@@ -551,7 +551,9 @@ func TestStrongStart(t *testing.T) {
 		{"Unhandled exception. System.Exception: x", false},
 		{"Traceback (most recent call last):", false},
 		{"java.lang.IllegalStateException: x", false},
-		{"Exception in thread \"main\" java.lang.Error", false},
+		{"Exception in thread \"main\" java.lang.Error", true},
+		{"Exception in thread main java.lang.Error", false},
+		{"\tException in thread \"main\" java.lang.Error", false},
 		{"", false},
 	}
 	for _, tt := range tests {

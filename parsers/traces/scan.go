@@ -85,19 +85,6 @@ func isBlank(b []byte) bool {
 // indented reports whether b starts with a space or a tab.
 func indented(b []byte) bool { return len(b) > 0 && isSpace(b[0]) }
 
-// allDigits reports whether b is a non-empty run of digits.
-func allDigits(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	for _, c := range b {
-		if !isDigit(c) {
-			return false
-		}
-	}
-	return true
-}
-
 // atoi reads a bounded decimal number; 0 when b is not one.
 func atoi(b []byte) int {
 	if len(b) == 0 || len(b) > 9 {
