@@ -28,11 +28,14 @@ cat "$LOG" > /dev/null # warm the page cache for every contender alike
 
 # best of RUNS wall-clock seconds of a command pinned to core 0
 best() {
-  local best=999999 t
+  local best=999999 t tf
+  tf=$(mktemp)
   for _ in $(seq "$RUNS"); do
-    t=$( { /usr/bin/time -f '%e' taskset -c 0 "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    /usr/bin/time -f '%e' -o "$tf" taskset -c 0 "$@" > /dev/null 2>&1
+    t=$(tail -1 "$tf")
     best=$(echo "$t $best" | awk '{print ($1 < $2) ? $1 : $2}')
   done
+  rm -f "$tf"
   echo "$best"
 }
 
