@@ -184,13 +184,7 @@ func (a *Assembler) start(l Logical, h *Header, headerless bool) {
 	r.Headerless = headerless
 	r.inApp = a.inApp
 	r.format = a.f.Name()
-	text := l.Text
-	if len(text) > a.lim.MaxEventBytes {
-		a.Stats.DroppedBytes += int64(len(text) - a.lim.MaxEventBytes)
-		text = text[:a.lim.MaxEventBytes]
-		r.Truncated = true
-	}
-	r.Text = append(r.Text, text...)
+	text := a.firstLine(r, l.Text)
 	r.Lines = 1
 	if h != nil {
 		r.setHeader(h)
@@ -249,6 +243,19 @@ func leadingLevel(b []byte) Level {
 		return LevelNone
 	}
 	return ParseLevel(b[i:j])
+}
+
+// firstLine puts the first line of r in place, cut at the event byte limit
+// (a line may be longer than an event when max_line_bytes is larger than
+// max_event_bytes), and returns what was kept.
+func (a *Assembler) firstLine(r *Record, text []byte) []byte {
+	if len(text) > a.lim.MaxEventBytes {
+		a.Stats.DroppedBytes += int64(len(text) - a.lim.MaxEventBytes)
+		text = text[:a.lim.MaxEventBytes]
+		r.Truncated = true
+	}
+	r.Text = append(r.Text, text...)
+	return text
 }
 
 // appendText appends text that may hold several lines (a stack field).
@@ -324,7 +331,7 @@ func (a *Assembler) finish() {
 		r.Headerless = true
 		r.inApp = a.inApp
 		r.format = a.f.Name()
-		r.Text = append(r.Text, text...)
+		text = a.firstLine(r, text)
 		r.msg = r.put(text)
 		r.Level = leadingLevel(text)
 		a.emitCur()
