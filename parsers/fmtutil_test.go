@@ -2,7 +2,6 @@ package parsers
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,20 +9,6 @@ import (
 	"testing"
 	"time"
 )
-
-func init() {
-	// -update rewrites the golden files of testdata/formats. Other test
-	// files of the package define the same flag, so it is looked up first.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-// updateHeaderGoldens reports whether -update was given.
-func updateHeaderGoldens() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 func TestScanStamp(t *testing.T) {
 	tests := []struct {
@@ -380,101 +365,6 @@ func checkFmtDecoys(t *testing.T, f Format) {
 			t.Errorf("%s read decoy %q as a header (level %v, msg %q)", f.Name(), d, h.Level, h.Msg)
 		}
 	}
-}
-
-// TestHeaderFormatGoldens frames testdata/formats/{logback,log4j,python,
-// rails}-*.log with the format each name starts with, compares the records
-// with the .golden file beside it (-update rewrites them) and checks that
-// auto-detection picks that format for the file.
-func TestHeaderFormatGoldens(t *testing.T) {
-	var files []string
-	for _, pat := range []string{"logback-*.log", "log4j-*.log", "python-*.log", "rails-*.log"} {
-		m, err := filepath.Glob(filepath.Join("testdata", "formats", pat))
-		if err != nil || len(m) == 0 {
-			t.Fatalf("no test files %s: %v", pat, err)
-		}
-		files = append(files, m...)
-	}
-	for _, file := range files {
-		name := filepath.Base(file)
-		format := name[:strings.IndexByte(name, '-')]
-		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := describeRecords(t, Options{Format: format}, data)
-			golden := strings.TrimSuffix(file, ".log") + ".golden"
-			if updateHeaderGoldens() {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("records differ from %s (run with -update to rewrite)\n got:\n%s\nwant:\n%s", golden, got, want)
-			}
-
-			detected := ""
-			auto := describeRecords(t, Options{Format: "auto", OnDetect: func(f string, _ int) { detected = f }}, data)
-			if detected != format {
-				t.Errorf("auto-detection picked %q, want %q", detected, format)
-			}
-			if auto != got {
-				t.Errorf("auto-detected framing differs:\n%s", auto)
-			}
-		})
-	}
-}
-
-// describeRecords frames data and writes one line per record: its first
-// and last physical lines, level, fields, time, message and the text of its
-// last line.
-func describeRecords(t *testing.T, opts Options, data []byte) string {
-	t.Helper()
-	var b strings.Builder
-	p, err := New(opts, func(r *Record) {
-		fmt.Fprintf(&b, "%d-%d", r.Line, r.EndLine)
-		if r.Headerless {
-			b.WriteString(" headerless")
-		}
-		if lv := r.Level.String(); lv != "" {
-			b.WriteString(" " + lv)
-		}
-		if v := r.Logger(); len(v) > 0 {
-			fmt.Fprintf(&b, " logger=%s", v)
-		}
-		if v := r.Thread(); len(v) > 0 {
-			fmt.Fprintf(&b, " thread=%q", v)
-		}
-		if tm, ok := r.Time(); ok {
-			fmt.Fprintf(&b, " time=%s", tm.Format(time.RFC3339Nano))
-		} else if v := r.TimeText(); len(v) > 0 {
-			fmt.Fprintf(&b, " time=%q", v)
-		}
-		fmt.Fprintf(&b, " msg=%q", clipBytes(firstLine(r.Message()), 60))
-		if r.Lines > 1 {
-			last := r.Text[bytes.LastIndexByte(r.Text, '\n')+1:]
-			fmt.Fprintf(&b, " lines=%d last=%q", r.Lines, clipBytes(last, 60))
-		}
-		b.WriteByte('\n')
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lr := NewLineReader(bytes.NewReader(data), 0)
-	for {
-		l, err := lr.Next()
-		if err != nil {
-			break
-		}
-		p.Feed(l)
-	}
-	p.Flush()
-	return b.String()
 }
 
 func clipBytes(b []byte, n int) []byte {

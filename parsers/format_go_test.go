@@ -2,10 +2,6 @@ package parsers
 
 import (
 	"bytes"
-	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,20 +10,6 @@ import (
 
 // The helpers in this file are shared by the tests of the go, access-log
 // and syslog formats.
-
-func init() {
-	// -update rewrites the golden files of testdata/formats. Other test files
-	// of the package may define the same flag in a package-level var (which
-	// is initialised before init functions run), so it is looked up first.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateFormatGoldens() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // hdr is a Header written out as strings, for exact comparisons in tables.
 type hdr struct {
@@ -442,110 +424,4 @@ func benchFormatHeader(b *testing.B, f Format, line []byte) {
 		h.Reset()
 		f.Header(line, &h)
 	}
-}
-
-// TestFormatGoldens frames testdata/formats/{go,nginx,apache,syslog}-*.log
-// with the format the name starts with and compares the records with the .golden file beside
-// it (-update rewrites them). It also checks that auto-detection picks the
-// format for the file.
-func TestFormatGoldens(t *testing.T) {
-	// Other formats keep their samples in the same folder: only these
-	// prefixes are this test's.
-	var files []string
-	for _, pat := range []string{"go-*.log", "nginx-*.log", "apache-*.log", "syslog-*.log"} {
-		m, err := filepath.Glob(filepath.Join("testdata", "formats", pat))
-		if err != nil || len(m) == 0 {
-			t.Fatalf("no test files %s: %v", pat, err)
-		}
-		files = append(files, m...)
-	}
-	// Access logs of both servers read the same; "nginx" comes first in
-	// detectOrder and wins the tie.
-	detect := map[string]string{"apache-access.log": "nginx"}
-	for _, file := range files {
-		name := filepath.Base(file)
-		format := name[:strings.IndexAny(name, "-.")]
-		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := frameGolden(t, Options{Format: format}, data)
-			golden := strings.TrimSuffix(file, ".log") + ".golden"
-			if updateFormatGoldens() {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("records differ from %s (run with -update to rewrite)\n got:\n%s\nwant:\n%s", golden, got, want)
-			}
-
-			wantDetect := format
-			if d, ok := detect[name]; ok {
-				wantDetect = d
-			}
-			detected := ""
-			p, err := New(Options{OnDetect: func(f string, _ int) { detected = f }}, func(*Record) {})
-			if err != nil {
-				t.Fatal(err)
-			}
-			feedParser(p, data)
-			if detected != wantDetect {
-				t.Errorf("auto-detection picked %q, want %q", detected, wantDetect)
-			}
-		})
-	}
-}
-
-func feedParser(p *Parser, data []byte) {
-	lr := NewLineReader(bytes.NewReader(data), 0)
-	for {
-		l, err := lr.Next()
-		if err != nil {
-			break
-		}
-		p.Feed(l)
-	}
-	p.Flush()
-}
-
-// frameGolden frames data and writes one line per record: its first and
-// last physical lines, level, access fields, logger and the start of its
-// message.
-func frameGolden(t *testing.T, opts Options, data []byte) string {
-	t.Helper()
-	var b strings.Builder
-	p, err := New(opts, func(r *Record) {
-		fmt.Fprintf(&b, "%d-%d", r.Line, r.EndLine)
-		if r.Headerless {
-			b.WriteString(" headerless")
-		}
-		if lv := r.Level.String(); lv != "" {
-			b.WriteString(" " + lv)
-		}
-		if r.Status != 0 {
-			fmt.Fprintf(&b, " status=%d method=%s path=%q", r.Status, r.Method(), r.Path())
-		}
-		if r.DurationMS >= 0 {
-			fmt.Fprintf(&b, " ms=%g", r.DurationMS)
-		}
-		if lg := r.Logger(); len(lg) > 0 {
-			fmt.Fprintf(&b, " logger=%s", lg)
-		}
-		msg := firstLine(r.Message())
-		if len(msg) > 60 {
-			msg = msg[:60]
-		}
-		fmt.Fprintf(&b, " msg=%q\n", msg)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	feedParser(p, data)
-	return b.String()
 }

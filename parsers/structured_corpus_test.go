@@ -4,19 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // The structured formats' own samples are checked against goldens; run
 // `go test ./parsers -run TestStructuredGolden -update-structured` to
 // rewrite them, and read the diff.
-var updateStructured = flag.Bool("update-structured", false, "rewrite the goldens of testdata/formats/{json,docker,cri}*")
 
 // fluentBitDir holds Fluent Bit's tail test data (see SOURCES.md).
 const fluentBitDir = "../testdata/corpus/fluent-bit"
@@ -109,107 +105,4 @@ func TestFluentBitJSONMultiline(t *testing.T) {
 			}
 		})
 	}
-}
-
-// goldenDump writes the records of one input the way the goldens hold
-// them: a line of fields per record, then its text, indented.
-func goldenDump(t *testing.T, opts Options, input []byte) string {
-	t.Helper()
-	var b strings.Builder
-	p, err := New(opts, func(r *Record) {
-		fmt.Fprintf(&b, "record %d-%d", r.Line, r.EndLine)
-		if l := r.Level.String(); l != "" {
-			fmt.Fprintf(&b, " level=%s", l)
-		}
-		if tm, ok := r.Time(); ok {
-			fmt.Fprintf(&b, " time=%s", tm.UTC().Format(time.RFC3339Nano))
-		}
-		for _, kv := range []struct {
-			k string
-			v []byte
-		}{{"logger", r.Logger()}, {"thread", r.Thread()}} {
-			if len(kv.v) > 0 {
-				fmt.Fprintf(&b, " %s=%q", kv.k, kv.v)
-			}
-		}
-		if r.Truncated {
-			b.WriteString(" truncated")
-		}
-		b.WriteString("\n")
-		for _, f := range r.fields {
-			fmt.Fprintf(&b, "  field %s=%q\n", f.key, r.get(f.v))
-		}
-		for _, line := range strings.Split(string(r.Text), "\n") {
-			fmt.Fprintf(&b, "  | %s\n", line)
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lr := NewLineReader(bytes.NewReader(input), 0)
-	for {
-		l, err := lr.Next()
-		if err != nil {
-			break
-		}
-		p.Feed(l)
-	}
-	p.Flush()
-	st := p.Stats()
-	fmt.Fprintf(&b, "format %s, %d records, %d parse errors\n", p.Format(), st.Records, st.ParseErrors)
-	return b.String()
-}
-
-// Each sample of testdata/formats/{json,docker,cri}-*.log frames as its
-// golden says, with the format named (json files name their preset:
-// json-<preset>.log, json-generic.log for none) and detected.
-func TestStructuredGolden(t *testing.T) {
-	var files []string
-	for _, pat := range []string{"json-*.log", "docker-*.log", "cri-*.log"} {
-		m, err := filepath.Glob(filepath.Join("testdata", "formats", pat))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
-	}
-	if len(files) < 8 {
-		t.Fatalf("found %d samples, want at least 8", len(files))
-	}
-	for _, file := range files {
-		base := strings.TrimSuffix(filepath.Base(file), ".log")
-		t.Run(base, func(t *testing.T) {
-			kind, rest, _ := strings.Cut(base, "-")
-			opts := Options{Format: kind}
-			if kind == "json" && rest != "generic" {
-				opts.Preset = rest
-			}
-			input := readFile(t, file)
-			got := goldenDump(t, opts, input)
-			golden := strings.TrimSuffix(file, ".log") + ".golden"
-			if *updateStructured {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if want := string(readFile(t, golden)); got != want {
-				t.Errorf("%s differs from %s:\n%s", file, golden, got)
-			}
-			// Auto-detection frames the same records: the generic JSON
-			// mapping reads the keys of these presets too. (The last
-			// line, the format's name, is checked elsewhere.)
-			auto := goldenDump(t, Options{Format: "auto"}, input)
-			if records(auto) != records(got) {
-				t.Errorf("auto-detected:\n%s", auto)
-			}
-		})
-	}
-}
-
-// records drops the last line of a golden dump.
-func records(dump string) string {
-	dump = strings.TrimSuffix(dump, "\n")
-	if i := strings.LastIndexByte(dump, '\n'); i >= 0 {
-		return dump[:i]
-	}
-	return ""
 }
