@@ -367,13 +367,6 @@ func checkFmtDecoys(t *testing.T, f Format) {
 	}
 }
 
-func clipBytes(b []byte, n int) []byte {
-	if len(b) > n {
-		return b[:n]
-	}
-	return b
-}
-
 // TestHeaderFormatErrorRecords pins, independently of the goldens, where
 // the records at ERROR and above of each sample start and end (checked by
 // hand against the files), framed with auto-detection.
