@@ -13,6 +13,9 @@ type Line struct {
 	Cut   bool   // the line was longer than the limit; Bytes holds its start
 	// Partial is set on the last line of a stream that had no newline.
 	Partial bool
+	// Offset is the byte offset of the line's first byte, End the offset
+	// just past its newline (set by Splitter; LineReader leaves them 0).
+	Offset, End int64
 }
 
 // DefaultMaxLineBytes is the line limit when none is configured.
@@ -32,7 +35,10 @@ type LineReader struct {
 	err   error
 	max   int
 	long  []byte // a line that spans reads, at most max bytes
-	num   int64
+	seen  int64  // its length so far, kept or not
+	// lastCR: the last byte of the line so far is a CR
+	lastCR bool
+	num    int64
 
 	// Bytes counts every byte read, newlines included.
 	Bytes int64
@@ -59,7 +65,7 @@ func NewLineReader(r io.Reader, maxLine int) *LineReader {
 // read error is returned as is, after the lines read before it.
 func (lr *LineReader) Next() (Line, error) {
 	lr.long = lr.long[:0]
-	cut := false
+	lr.seen, lr.lastCR = 0, false
 	for {
 		if lr.start < lr.end {
 			data := lr.buf[lr.start:lr.end]
@@ -67,23 +73,27 @@ func (lr *LineReader) Next() (Line, error) {
 				lr.start += i + 1
 				lr.num++
 				seg := data[:i]
-				if len(lr.long) == 0 && !cut {
-					if len(seg) > lr.max {
+				if lr.seen == 0 {
+					seg = trimCR(seg)
+					cut := len(seg) > lr.max
+					if cut {
 						lr.CutBytes += int64(len(seg) - lr.max)
-						seg, cut = seg[:lr.max], true
+						seg = seg[:lr.max]
 					}
-					return lr.line(trimCR(seg), cut, false), nil
+					return lr.line(seg, cut, false), nil
 				}
-				lr.appendLong(seg, &cut)
-				return lr.line(trimCR(lr.long), cut, false), nil
+				lr.appendLong(seg)
+				text, cut := lr.finishLong()
+				return lr.line(text, cut, false), nil
 			}
-			lr.appendLong(data, &cut)
+			lr.appendLong(data)
 			lr.start = lr.end
 		}
 		if lr.err != nil {
-			if len(lr.long) > 0 || cut {
+			if lr.seen > 0 {
 				lr.num++
-				return lr.line(lr.long, cut, true), nil
+				text, cut := lr.finishLong()
+				return lr.line(text, cut, true), nil
 			}
 			return Line{}, lr.err
 		}
@@ -98,19 +108,41 @@ func (lr *LineReader) line(b []byte, cut, partial bool) Line {
 	return Line{Num: lr.num, Bytes: b, Cut: cut, Partial: partial}
 }
 
-// appendLong keeps at most max bytes of a line that spans reads and counts
-// the rest as dropped.
-func (lr *LineReader) appendLong(seg []byte, cut *bool) {
-	room := lr.max - len(lr.long)
-	if room < 0 {
-		room = 0
+// appendLong keeps at most max bytes of a line that spans reads, and
+// remembers how long it is and whether it ends in CR.
+func (lr *LineReader) appendLong(seg []byte) {
+	if len(seg) == 0 {
+		return
 	}
-	if len(seg) > room {
-		lr.CutBytes += int64(len(seg) - room)
-		seg = seg[:room]
-		*cut = true
+	if room := lr.max - len(lr.long); room > 0 {
+		lr.long = append(lr.long, seg[:min(room, len(seg))]...)
 	}
-	lr.long = append(lr.long, seg...)
+	lr.seen += int64(len(seg))
+	lr.lastCR = seg[len(seg)-1] == '\r'
+}
+
+// finishLong returns the kept text of a line that spanned reads, without a
+// final CR, and whether its content was longer than the limit.
+func (lr *LineReader) finishLong() ([]byte, bool) {
+	text, cut, dropped := finishKept(lr.long, lr.seen, lr.lastCR)
+	lr.CutBytes += dropped
+	return text, cut
+}
+
+// finishKept is the shared end of a line read in pieces: kept holds its
+// first bytes (at most the limit), seen is its whole length and lastCR
+// tells whether it ended in CR. The CR is not content: a line of exactly the
+// limit followed by CRLF is not cut.
+func finishKept(kept []byte, seen int64, lastCR bool) (text []byte, cut bool, dropped int64) {
+	content := seen
+	if lastCR {
+		content--
+		if int64(len(kept)) > content {
+			kept = kept[:content]
+		}
+	}
+	dropped = content - int64(len(kept))
+	return kept, dropped > 0, dropped
 }
 
 func (lr *LineReader) fill() {
