@@ -169,6 +169,19 @@ func (a *Assembler) continuation(l Logical) {
 	a.appendLine(l.Num, l.EndNum, l.Text)
 }
 
+// Pending returns the first physical line the assembler holds that is not
+// yet part of an emitted record (the open record, or held lines), and
+// whether it holds any. A follower may commit its offset only up to there.
+func (a *Assembler) Pending() (int64, bool) {
+	if a.open {
+		return a.cur.Line, true
+	}
+	if len(a.held) > 0 {
+		return a.held[0].num, true
+	}
+	return 0, false
+}
+
 // Flush emits the record in progress and any held lines; call it at the
 // end of the input and when the input has been idle.
 func (a *Assembler) Flush() {

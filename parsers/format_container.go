@@ -57,6 +57,18 @@ type containerJoiner struct {
 	meta  ContainerMeta
 }
 
+// pending is the first physical line of the oldest chain not yet emitted.
+func (j *containerJoiner) pending() (int64, bool) {
+	var first int64
+	ok := false
+	for i := range j.parts {
+		if p := &j.parts[i]; p.active && (!ok || p.num < first) {
+			first, ok = p.num, true
+		}
+	}
+	return first, ok
+}
+
 func streamIndex(stream []byte) int {
 	switch string(stream) {
 	case "stdout":
@@ -154,6 +166,9 @@ const (
 	dockerSlots
 )
 
+// Pending is the first physical line of a partial chain not yet emitted.
+func (d *dockerUnwrapper) Pending() (int64, bool) { return d.j.pending() }
+
 func newDockerUnwrapper(FormatOptions) (Unwrapper, error) {
 	d := &dockerUnwrapper{j: containerJoiner{max: DefaultMaxLineBytes}}
 	d.sc.init(dockerSlots, 0, false)
@@ -228,6 +243,9 @@ func newCRIUnwrapper(FormatOptions) (Unwrapper, error) {
 }
 
 func (c *criUnwrapper) Name() string { return "cri" }
+
+// Pending is the first physical line of a partial chain not yet emitted.
+func (c *criUnwrapper) Pending() (int64, bool) { return c.j.pending() }
 
 // Meta returns the stream and time of the logical line emitted last.
 func (c *criUnwrapper) Meta() ContainerMeta { return c.j.meta }

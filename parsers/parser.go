@@ -192,6 +192,31 @@ func (p *Parser) Flush() {
 	}
 }
 
+// Pending returns the first physical line fed to the parser that is not yet
+// part of an emitted record, and whether there is one: the line a follower
+// must resume from if it stopped now. Lines fed after it may have been
+// emitted already (container streams interleave), so resuming there can
+// repeat records but never loses one.
+func (p *Parser) Pending() (int64, bool) {
+	var first int64
+	ok := false
+	take := func(n int64, has bool) {
+		if has && (!ok || n < first) {
+			first, ok = n, true
+		}
+	}
+	if len(p.sample) > 0 {
+		take(p.sample[0].Num, true)
+	}
+	if u, is := p.unw.(interface{ Pending() (int64, bool) }); is {
+		take(u.Pending())
+	}
+	if p.asm != nil {
+		take(p.asm.Pending())
+	}
+	return first, ok
+}
+
 // Stats returns the framing counters.
 func (p *Parser) Stats() Stats {
 	if p.asm == nil {

@@ -53,3 +53,61 @@ func FuzzParser(f *testing.F) {
 		}
 	})
 }
+
+func TestParserPending(t *testing.T) {
+	type step struct {
+		line    string
+		pending int64 // 0: none
+	}
+	tests := []struct {
+		name   string
+		format string
+		steps  []step
+		flush  int64 // pending after Flush: always none
+	}{
+		{"logback record open until the next header", "logback", []step{
+			{"2024-01-15 10:23:45.123 ERROR 1 --- [main] c.e.App : boom", 1},
+			{"java.lang.IllegalStateException: x", 1},
+			{"\tat c.e.App.run(App.java:1)", 1},
+			{"2024-01-15 10:23:46.123  INFO 1 --- [main] c.e.App : ok", 4},
+		}, 0},
+		{"auto-detection sample", "auto", []step{
+			{"2024-01-15 10:23:45.123  INFO 1 --- [main] c.e.App : a", 1},
+			{"2024-01-15 10:23:46.123  INFO 1 --- [main] c.e.App : b", 1},
+		}, 0},
+		{"docker partial chain", "docker", []step{
+			{`{"log":"full\n","stream":"stdout"}`, 1},
+			{`{"log":"part","stream":"stdout"}`, 1},
+			// still sampling the inner text for its format: line 1 waits
+			{`{"log":" two\n","stream":"stdout"}`, 1},
+		}, 0},
+		{"plain blank lines held after a trace", "plain", []step{
+			{"panic: boom", 1},
+			{"", 1},
+			{"goroutine 1 [running]:", 1},
+			{"plain", 4},
+		}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := New(Options{Format: tt.format}, func(*Record) {})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range tt.steps {
+				p.Feed(Line{Num: int64(i + 1), Bytes: []byte(s.line)})
+				got, ok := p.Pending()
+				if !ok {
+					got = 0
+				}
+				if got != s.pending {
+					t.Fatalf("after line %d %q: pending %d (ok %v), want %d", i+1, s.line, got, ok, s.pending)
+				}
+			}
+			p.Flush()
+			if n, ok := p.Pending(); ok {
+				t.Errorf("after Flush: pending %d", n)
+			}
+		})
+	}
+}
