@@ -29,6 +29,7 @@ func main() {
 }
 
 const usage = `usage:
+  tattle run    [-c tattle.toml] [--events-out PATH]
   tattle scan   [-c tattle.toml] [--json] [--format F] FILE... | -
   tattle check  [-c tattle.toml]
   tattle version
@@ -49,6 +50,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runScan(ctx, rest, stdin, stdout, stderr)
 	case "check":
 		return runCheck(rest, stdout, stderr)
+	case "run":
+		return runRun(ctx, rest, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "tattle", version)
 		return exitOK
