@@ -41,6 +41,11 @@ type consumer struct {
 	mu   sync.Mutex
 	safe position
 
+	// report, when set, is told of a problem in the file the first time
+	// it occurs (a line cut at the limit); reported says which were.
+	report   func(problem string)
+	reported map[string]bool
+
 	seen parsers.Stats // parser stats already counted in m
 	cut  int64         // splitter cuts already counted in m
 	// cutBytes: splitter bytes dropped already counted in m
@@ -129,15 +134,35 @@ func (c *consumer) record(r *parsers.Record) {
 	c.sink(eng.Event(c.source, c.path, r, rule))
 }
 
+func (c *consumer) once(problem string) {
+	if c.report == nil || c.reported[problem] {
+		return
+	}
+	if c.reported == nil {
+		c.reported = map[string]bool{}
+	}
+	c.reported[problem] = true
+	c.report(problem)
+}
+
 // publish computes the resume position after the lines fed so far: the
 // start of the first line not yet in an emitted record, else the start of
 // the unfinished last line.
 func (c *consumer) publish() {
 	st := c.parser.Stats()
+	if st.TruncatedEvents > c.seen.TruncatedEvents {
+		c.once("an event longer than max_event_lines or max_event_bytes was cut and flagged truncated")
+	}
+	if st.ParseErrors > c.seen.ParseErrors {
+		c.once("lines that did not decode in the file's format are kept as plain text (parse_errors)")
+	}
 	c.m.EventsTruncated.Add(st.TruncatedEvents - c.seen.TruncatedEvents)
 	c.m.ParseErrors.Add(st.ParseErrors - c.seen.ParseErrors)
 	c.m.AddLost("event_cut", st.DroppedBytes-c.seen.DroppedBytes)
 	c.seen = st
+	if c.split.CutLines > c.cut {
+		c.once("a line longer than max_line_bytes was cut; the rest of it is counted as lost bytes (line_cut)")
+	}
 	c.m.LinesCut.Add(c.split.CutLines - c.cut)
 	c.cut = c.split.CutLines
 	c.m.AddLost("line_cut", c.split.CutBytes-c.cutBytes)

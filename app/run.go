@@ -490,6 +490,8 @@ func (d *daemon) opened(f *tailer.File, e tailer.Event) {
 		d.log.Error("cannot parse a file", "path", f.Path, "err", err)
 		return
 	}
+	path := f.Path
+	c.report = func(problem string) { d.log.Warn(problem, "path", path) }
 	d.m.FilesOpen.Add(1)
 	d.mu.Lock()
 	d.files[f] = &fileState{c: c, key: key, path: f.Path}

@@ -14,6 +14,11 @@ type Splitter struct {
 	partial []byte // kept bytes of the unfinished line, at most max
 	pend    int64  // bytes of the unfinished line seen so far, kept or not
 	lastCR  bool   // the unfinished line so far ends in CR
+	// counted: the unfinished line was already counted as cut, and
+	// dropped of its bytes as dropped (a line with no newline yet is
+	// reported as it grows, not only when it ends)
+	counted bool
+	dropped int64
 	// CutLines counts lines cut to the limit; CutBytes the bytes dropped.
 	CutLines, CutBytes int64
 }
@@ -75,13 +80,25 @@ func (s *Splitter) keep(b []byte) {
 	}
 	s.pend += int64(len(b))
 	s.lastCR = b[len(b)-1] == '\r'
+	// Count what is dropped now; a final CR is not content (finishKept).
+	if d := s.pend - int64(len(s.partial)) - 1; d > s.dropped {
+		s.CutBytes += d - s.dropped
+		s.dropped = d
+		if !s.counted {
+			s.counted = true
+			s.CutLines++
+		}
+	}
 }
 
 func (s *Splitter) finishPartial(size int64, partial bool, emit func(Line)) {
 	text, cut, dropped := finishKept(s.partial, s.pend, s.lastCR)
-	s.CutBytes += dropped
+	s.CutBytes += dropped - s.dropped
+	if cut && s.counted {
+		s.CutLines-- // counted while it grew; emit counts it
+	}
 	s.emit(text, cut, size, partial, emit)
-	s.partial, s.pend, s.lastCR = s.partial[:0], 0, false
+	s.partial, s.pend, s.lastCR, s.counted, s.dropped = s.partial[:0], 0, false, false, 0
 }
 
 func (s *Splitter) emit(text []byte, cut bool, size int64, partial bool, emit func(Line)) {

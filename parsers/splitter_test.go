@@ -133,5 +133,33 @@ func FuzzSplitter(f *testing.F) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("splitter %v\nreader   %v", got, want)
 		}
+		if s.CutLines != lr.CutLines || s.CutBytes != lr.CutBytes {
+			t.Fatalf("splitter cut %d lines %d bytes, reader %d lines %d bytes", s.CutLines, s.CutBytes, lr.CutLines, lr.CutBytes)
+		}
 	})
+}
+
+// A line that has no newline yet is reported as cut as soon as it passes
+// the limit, and its dropped bytes as they arrive; finishing it later does
+// not count it twice.
+func TestSplitterCountsGrowingLine(t *testing.T) {
+	s := NewSplitter(4, 0, 0)
+	var got []Line
+	emit := func(l Line) { got = append(got, l) }
+	s.Write([]byte("abc"), emit)
+	if s.CutLines != 0 || s.CutBytes != 0 {
+		t.Fatalf("counted early: %d lines %d bytes", s.CutLines, s.CutBytes)
+	}
+	s.Write([]byte("defgh"), emit) // 8 bytes, limit 4
+	if s.CutLines != 1 {
+		t.Errorf("CutLines %d while growing, want 1", s.CutLines)
+	}
+	s.Write([]byte("ij"), emit)
+	s.Write([]byte("\r\nnext\n"), emit)
+	if len(got) != 2 || !got[0].Cut || string(got[0].Bytes) != "abcd" {
+		t.Fatalf("got %+v", got)
+	}
+	if s.CutLines != 1 || s.CutBytes != 6 {
+		t.Errorf("after the newline: %d lines %d bytes, want 1 and 6", s.CutLines, s.CutBytes)
+	}
 }
