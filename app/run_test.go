@@ -451,4 +451,3 @@ func TestRunHTTP(t *testing.T) {
 		t.Errorf("stopped in %v", el)
 	}
 }
-
