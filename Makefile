@@ -4,7 +4,7 @@ STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2 # release 2026.2.2
 BIN           := bin
 FUZZTIME      ?= 5s
 
-.PHONY: all build test lint vet fmt-check staticcheck fuzz bench demo clean
+.PHONY: all build test lint vet fmt-check staticcheck fuzz bench stress demo clean
 
 all: build
 
@@ -39,6 +39,11 @@ fuzz:
 # Speed and memory, measured: see scripts/bench.sh.
 bench: build
 	./scripts/bench.sh
+
+# Full-scale stress and the daemon's measurements (latency, CPU, RSS, the
+# 100,000 lines/s rename stress): tests built with -tags measure.
+stress: build
+	$(GO) test -p 1 -tags measure -count=1 -run 'TestStress|TestMeasure' -v ./tailer/ ./app/ 2>&1 | grep -E '^(=== RUN|--- |\s+\S+_test.go:|ok|FAIL|PASS)'
 
 demo: build
 	./scripts/demo.sh

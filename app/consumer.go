@@ -2,6 +2,7 @@ package app
 
 import (
 	"sync"
+	"time"
 
 	"github.com/tattle-dev/tattle/parsers"
 	"github.com/tattle-dev/tattle/rules"
@@ -24,9 +25,13 @@ type linePos struct{ num, off int64 }
 // consumer is the per-file stage after the tailer: it splits the bytes of
 // one file into lines, frames and matches them, hands matched events on,
 // and publishes the position up to which everything has been handed on.
-// Data, Flush, End and Restart are called from the file's own goroutine;
-// Safe from any.
+// Data, Flush, End and Restart are called from the file's own goroutine,
+// FlushIfQuiet from the daemon's flush ticker (work serialises them); Safe
+// from any.
 type consumer struct {
+	work     sync.Mutex
+	lastData time.Time // when the last bytes arrived (under work)
+
 	source string
 	path   string
 	opts   parsers.Options
@@ -75,20 +80,58 @@ func (c *consumer) reset(start position) error {
 
 // Data takes the next bytes of the file.
 func (c *consumer) Data(p []byte) {
+	c.work.Lock()
+	defer c.work.Unlock()
+	c.lastData = time.Now()
 	c.m.Bytes.Add(int64(len(p)))
 	c.split.Write(p, c.line)
 	c.publish()
 }
 
-// Flush completes the record in progress: the file has been idle.
+// Flush completes the record in progress: the file has been quiet for the
+// flush interval, or tattle is stopping.
 func (c *consumer) Flush() {
+	c.work.Lock()
+	defer c.work.Unlock()
 	c.parser.Flush()
 	c.publish()
 }
 
+// FlushSettled completes the record in progress if it is a lone header
+// line: the reader has just reached the end of what was written. It
+// reports whether a record is still pending.
+func (c *consumer) FlushSettled() bool {
+	c.work.Lock()
+	defer c.work.Unlock()
+	c.parser.FlushSettled()
+	c.publish()
+	_, pending := c.parser.Pending()
+	return pending
+}
+
+// FlushIfQuiet completes the record in progress if no data came for quiet,
+// and reports whether a record is still pending.
+func (c *consumer) FlushIfQuiet(now time.Time, quiet time.Duration) bool {
+	c.work.Lock()
+	defer c.work.Unlock()
+	_, pending := c.parser.Pending()
+	if pending && now.Sub(c.lastData) >= quiet {
+		c.parser.Flush()
+		c.publish()
+		_, pending = c.parser.Pending()
+	}
+	return pending
+}
+
 // End completes everything: the file has been read to its very end and
-// will not grow (rotated away, deleted, or tattle is stopping).
+// will not grow (rotated away or deleted).
 func (c *consumer) End() {
+	c.work.Lock()
+	defer c.work.Unlock()
+	c.end()
+}
+
+func (c *consumer) end() {
 	c.split.Flush(c.line)
 	c.parser.Flush()
 	c.publish()
@@ -96,7 +139,9 @@ func (c *consumer) End() {
 
 // Restart starts over at the beginning of the file after a truncation.
 func (c *consumer) Restart() error {
-	c.End()
+	c.work.Lock()
+	defer c.work.Unlock()
+	c.end()
 	return c.reset(position{})
 }
 

@@ -182,6 +182,18 @@ func (a *Assembler) Pending() (int64, bool) {
 	return 0, false
 }
 
+// FlushSettled emits the record in progress if it is a header line with
+// nothing after it yet (no continuation, nothing held): at the end of what
+// a follower has read, such a record is almost surely complete, since
+// loggers write a record and its trace in one write. A trace or a record
+// with continuation lines waits for Flush after a longer quiet time.
+func (a *Assembler) FlushSettled() {
+	if a.open && !a.cur.Headerless && a.cur.Lines == 1 && len(a.held) == 0 {
+		a.finish()
+		a.det.Reset()
+	}
+}
+
 // Flush emits the record in progress and any held lines; call it at the
 // end of the input and when the input has been idle.
 func (a *Assembler) Flush() {

@@ -183,3 +183,23 @@ func TestAssemblerStructuredHold(t *testing.T) {
 		}
 	}
 }
+
+func TestAssemblerFlushSettled(t *testing.T) {
+	var got []string
+	a := NewAssembler(testFormat{}, Limits{}, traces.InApp{}, func(r *Record) { got = append(got, string(r.Text)) })
+	a.Add(Logical{Num: 1, EndNum: 1, Text: []byte("H ERROR one line")})
+	a.FlushSettled()
+	if len(got) != 1 {
+		t.Fatalf("a lone header line was not emitted: %q", got)
+	}
+	a.Add(Logical{Num: 2, EndNum: 2, Text: []byte("H ERROR with trace")})
+	a.Add(Logical{Num: 3, EndNum: 3, Text: []byte("\tat a.B.c(B.java:1)")})
+	a.FlushSettled()
+	if len(got) != 1 {
+		t.Fatalf("a record with continuation lines was emitted early: %q", got)
+	}
+	a.Flush()
+	if len(got) != 2 || got[1] != "H ERROR with trace\n\tat a.B.c(B.java:1)" {
+		t.Fatalf("got %q", got)
+	}
+}

@@ -446,3 +446,18 @@ func BenchmarkHeaderFormats(b *testing.B) {
 		})
 	}
 }
+
+// assertNoHeaderAllocs checks that f reads every line without allocating.
+func assertNoHeaderAllocs(t *testing.T, f Format, lines [][]byte) {
+	t.Helper()
+	var h Header
+	n := testing.AllocsPerRun(50, func() {
+		for _, l := range lines {
+			h.Reset()
+			f.Header(l, &h)
+		}
+	})
+	if n != 0 {
+		t.Errorf("%s: %v allocations per run, want 0", f.Name(), n)
+	}
+}

@@ -137,17 +137,7 @@ func TestPythonHeaderAllocs(t *testing.T) {
 	for _, c := range pythonCases {
 		lines = append(lines, []byte(c.line))
 	}
-	f := pythonFormat{}
-	var h Header
-	n := testing.AllocsPerRun(50, func() {
-		for _, l := range lines {
-			h.Reset()
-			f.Header(l, &h)
-		}
-	})
-	if n != 0 {
-		t.Errorf("%v allocations per run, want 0", n)
-	}
+	assertNoHeaderAllocs(t, pythonFormat{}, lines)
 }
 
 func FuzzPython(f *testing.F) {

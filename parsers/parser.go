@@ -217,6 +217,15 @@ func (p *Parser) Pending() (int64, bool) {
 	return first, ok
 }
 
+// FlushSettled emits a record that is a lone header line (see
+// Assembler.FlushSettled); records still being sampled for auto-detection
+// wait.
+func (p *Parser) FlushSettled() {
+	if p.asm != nil && !p.detectOuter && !p.detectInner {
+		p.asm.FlushSettled()
+	}
+}
+
 // Stats returns the framing counters.
 func (p *Parser) Stats() Stats {
 	if p.asm == nil {

@@ -22,7 +22,7 @@
 // doubling while events keep coming, up to Batch (100 ms); the kernel
 // merges the repeated events meanwhile. Following one file written at
 // 1,000 lines/s for 30 s costs this process about 0.08-0.09 s of CPU
-// (TATTLE_STRESS=1 go test -run TestStressCPU); handling every event at
+// (make stress, or go test -tags measure -run TestStressCPU); handling every event at
 // once cost 2.1 s on the same machine, where each thread wake-up is dear.
 //
 // # Rotation, deletion and the drain rule

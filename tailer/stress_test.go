@@ -1,3 +1,5 @@
+//go:build measure
+
 package tailer
 
 import (
@@ -12,13 +14,10 @@ import (
 )
 
 // The full-scale runs take minutes and a quiet machine; they run only with
-// TATTLE_STRESS=1 (see stress mode in the package doc for the figures).
-func stress(t *testing.T) {
-	t.Helper()
-	if os.Getenv("TATTLE_STRESS") != "1" {
-		t.Skip("full-scale run: set TATTLE_STRESS=1")
-	}
-}
+// -tags measure (see stress mode in the package doc for the figures).
+// stress marks a full-scale test; the file is built only with -tags
+// measure (`make stress`), so it never runs in `make test`.
+func stress(t *testing.T) { t.Helper() }
 
 // TestMain doubles as the out-of-process writer of TestStressCPU, so that
 // the writer's CPU is not counted as the tailer's.
