@@ -37,8 +37,8 @@ echo
 echo "tattle run wrote $(wc -l < demo-out/events.jsonl) events; its log:"
 sed 's/^/  /' demo-out/tattle.log
 echo
-echo "\$ bin/tattle scan demo-out/logs/shop.log.1 demo-out/logs/shop.log   # the same files, grouped"
-bin/tattle scan demo-out/logs/shop.log.1 demo-out/logs/shop.log
+echo "\$ bin/tattle scan demo-out/logs/shop.log*   # the same files, grouped"
+bin/tattle scan demo-out/logs/shop.log*
 for f in examples/logs/*.log; do
   echo
   echo "\$ bin/tattle scan $f"

@@ -74,25 +74,44 @@ func live(lines int, rate float64, seed uint64, path string, perSec, rotate int)
 	sc := bufio.NewScanner(pr)
 	sc.Buffer(nil, 1<<20)
 	start := time.Now()
-	n, rotations := 0, 0
-	for sc.Scan() {
-		if _, err := f.Write(append(sc.Bytes(), '\n')); err != nil {
-			return err
+	n, rotations, since := 0, 0, 0
+	var rec []byte // the record being gathered: loggers write one in one write
+	write := func() error {
+		if len(rec) == 0 {
+			return nil
 		}
-		n++
-		if rotate > 0 && n%rotate == 0 {
+		if rotate > 0 && since >= rotate { // between records, as a logger rotates
+			since = 0
 			rotations++
 			f.Close()
 			if err := os.Rename(path, fmt.Sprintf("%s.%d", path, rotations)); err != nil {
 				return err
 			}
+			var err error
 			if f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); err != nil {
 				return err
 			}
 		}
-		if ahead := time.Duration(n)*time.Second/time.Duration(perSec) - time.Since(start); ahead > 0 {
-			time.Sleep(ahead)
+		_, err := f.Write(rec)
+		rec = rec[:0]
+		return err
+	}
+	for sc.Scan() {
+		line := sc.Bytes()
+		if len(line) > 0 && line[0] >= '0' && line[0] <= '9' { // a new record's timestamp
+			if err := write(); err != nil {
+				return err
+			}
+			if ahead := time.Duration(n)*time.Second/time.Duration(perSec) - time.Since(start); ahead > 0 {
+				time.Sleep(ahead)
+			}
 		}
+		rec = append(append(rec, line...), '\n')
+		n++
+		since++
+	}
+	if err := write(); err != nil {
+		return err
 	}
 	f.Close()
 	fmt.Fprintf(os.Stderr, "loggen: wrote %d lines to %s in %v, %d rotations\n", n, path, time.Since(start).Round(time.Millisecond), rotations)
