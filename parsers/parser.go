@@ -1,6 +1,10 @@
 package parsers
 
-import "github.com/tattle-dev/tattle/parsers/traces"
+import (
+	"bytes"
+
+	"github.com/tattle-dev/tattle/parsers/traces"
+)
 
 // Options configure a Parser.
 type Options struct {
@@ -39,6 +43,14 @@ type Parser struct {
 	sampleBuf   []byte
 	sampleSize  int
 	emitLogical func(Logical)
+
+	// provisional: plain text was picked from a short sample (the input
+	// went quiet early, as a live file does); later lines are sampled
+	// again and a format that reads them takes over.
+	provisional bool
+	resample    [][]byte
+	resampleLen int
+	prevStats   Stats // counters of assemblers replaced by a later detection
 }
 
 // New returns a Parser that calls emit for every record.
@@ -117,6 +129,47 @@ func (p *Parser) logical(l Logical) {
 		return
 	}
 	p.asm.Add(l)
+	if p.provisional {
+		p.resample = append(p.resample, bytes.Clone(l.Text))
+		p.resampleLen += len(l.Text)
+		switch n := len(p.resample); {
+		case n >= sampleLines || p.resampleLen >= sampleBytes:
+			p.redetect(true)
+		case n >= 4 && n&(n-1) == 0: // 4, 8, 16, 32 lines: switch early
+			p.redetect(false)
+		}
+	}
+}
+
+// redetect looks at the lines read since a provisional plain decision and
+// switches to the format that reads them; full says the sample is complete,
+// so that plain becomes final.
+func (p *Parser) redetect(full bool) {
+	f, count := detectTextCount(p.resample)
+	n := len(p.resample)
+	if _, isPlain := f.(plain); isPlain || !full && count*2 < n {
+		// Before the sample is complete, a format must read at least
+		// half of the new lines to take over.
+		if full {
+			p.provisional, p.resample, p.resampleLen = false, nil, 0
+		}
+		return
+	}
+	p.asm.Flush()
+	p.prevStats = p.prevStats.add(p.asm.Stats)
+	p.name = ""
+	if p.unw != nil {
+		p.name = p.unw.Name()
+	}
+	p.provisional, p.resample, p.resampleLen = false, nil, 0
+	p.setText(f)
+	p.report(n)
+}
+
+func (s Stats) add(o Stats) Stats {
+	return Stats{Records: s.Records + o.Records, TruncatedEvents: s.TruncatedEvents + o.TruncatedEvents,
+		DroppedLines: s.DroppedLines + o.DroppedLines, DroppedBytes: s.DroppedBytes + o.DroppedBytes,
+		CutLines: s.CutLines + o.CutLines, ParseErrors: s.ParseErrors + o.ParseErrors}
 }
 
 // addSample copies l into the detection sample and decides once the sample
@@ -162,7 +215,11 @@ func (p *Parser) decide() {
 	} else {
 		p.detectInner = false
 	}
-	p.setText(detectText(texts))
+	f := detectText(texts)
+	if _, isPlain := f.(plain); isPlain && len(sample) < sampleLines && p.name != "json" {
+		p.provisional = true
+	}
+	p.setText(f)
 	p.report(len(sample))
 	for _, l := range sample {
 		p.asm.Add(l)
@@ -186,6 +243,9 @@ func (p *Parser) Flush() {
 	}
 	if p.detectInner {
 		p.decide()
+	}
+	if p.provisional && len(p.resample) > 0 {
+		p.redetect(false)
 	}
 	if p.asm != nil {
 		p.asm.Flush()
@@ -220,7 +280,21 @@ func (p *Parser) Pending() (int64, bool) {
 // FlushSettled emits a record that is a lone header line (see
 // Assembler.FlushSettled); records still being sampled for auto-detection
 // wait.
+//
+// A follower calls it when it has read all there is for now, so a format
+// still being detected is decided on the lines at hand (a plain decision
+// from a short sample stays provisional, see redetect): the first event of
+// a new file does not wait for 64 lines or the flush interval.
 func (p *Parser) FlushSettled() {
+	if p.detectOuter && len(p.sample) > 0 {
+		p.decide()
+	}
+	if p.detectInner && len(p.sample) > 0 {
+		p.decide()
+	}
+	if p.provisional && len(p.resample) > 0 {
+		p.redetect(false)
+	}
 	if p.asm != nil && !p.detectOuter && !p.detectInner {
 		p.asm.FlushSettled()
 	}
@@ -229,9 +303,9 @@ func (p *Parser) FlushSettled() {
 // Stats returns the framing counters.
 func (p *Parser) Stats() Stats {
 	if p.asm == nil {
-		return Stats{}
+		return p.prevStats
 	}
-	return p.asm.Stats
+	return p.prevStats.add(p.asm.Stats)
 }
 
 // detectText picks the header format that reads the most sample lines as
@@ -240,6 +314,13 @@ func (p *Parser) Stats() Stats {
 // wins only when it reads clearly more: an earlier one within 90% of the
 // best count is preferred. Plain text when none reads any line.
 func detectText(sample [][]byte) Format {
+	f, _ := detectTextCount(sample)
+	return f
+}
+
+// detectTextCount is detectText, also returning how many lines the chosen
+// format read as headers.
+func detectTextCount(sample [][]byte) (Format, int) {
 	counts := make([]int, len(detectOrder))
 	best := 0
 	var h Header
@@ -258,17 +339,17 @@ func detectText(sample [][]byte) Format {
 		best = max(best, counts[k])
 	}
 	if best == 0 {
-		return plain{}
+		return plain{}, 0
 	}
 	for k, n := range counts {
 		if n > 0 && n*10 >= best*9 {
 			// A fresh instance: a format may keep state between
 			// lines (rails), and the sample's must not leak into
 			// the replay.
-			return textFormats[detectOrder[k]]()
+			return textFormats[detectOrder[k]](), n
 		}
 	}
-	return plain{}
+	return plain{}, 0
 }
 
 // detectUnwrapper picks a structured format when most non-blank sample

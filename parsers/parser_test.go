@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 )
 
@@ -25,11 +26,14 @@ func FuzzParser(f *testing.F) {
 		format := formats[int(which)%len(formats)]
 		lim := Limits{MaxLineBytes: 256, MaxEventLines: 8, MaxEventBytes: 512}
 		var prevEnd, lines int64
+		// Container logs interleave stdout and stderr chains of partial
+		// lines, so their records may leave out of line order.
+		container := format == "docker" || format == "cri" || format == "auto"
 		p, err := New(Options{Format: format, Limits: lim}, func(r *Record) {
-			if r.Line > r.EndLine || r.Line <= prevEnd {
+			if r.Line > r.EndLine || !container && r.Line <= prevEnd {
 				t.Fatalf("%s: record %d-%d after %d", format, r.Line, r.EndLine, prevEnd)
 			}
-			prevEnd = r.EndLine
+			prevEnd = max(prevEnd, r.EndLine)
 			if len(r.Text) > lim.MaxEventBytes || r.Lines > lim.MaxEventLines {
 				t.Fatalf("%s: record of %d bytes, %d lines over the limits", format, len(r.Text), r.Lines)
 			}
@@ -46,6 +50,9 @@ func FuzzParser(f *testing.F) {
 			}
 			lines++
 			p.Feed(l)
+			if len(l.Bytes)%7 == 0 {
+				p.FlushSettled() // a live file going quiet here and there
+			}
 		}
 		p.Flush()
 		if prevEnd > lines {
@@ -109,5 +116,64 @@ func TestParserPending(t *testing.T) {
 				t.Errorf("after Flush: pending %d", n)
 			}
 		})
+	}
+}
+
+// A live file that starts with a plain banner and goes quiet is read as
+// plain text for now; when records with headers follow, their format takes
+// over, and its records are framed (their traces joined) and reported.
+func TestParserProvisionalPlain(t *testing.T) {
+	var recs []string
+	var detected []string
+	p, err := New(Options{OnDetect: func(f string, n int) { detected = append(detected, f) }}, func(r *Record) {
+		recs = append(recs, fmt.Sprintf("%d-%d %s", r.Line, r.EndLine, r.Level))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := func(n int64, s string) { p.Feed(Line{Num: n, Bytes: []byte(s)}) }
+	feed(1, "Starting shop with profile prod")
+	p.FlushSettled() // the file went quiet after its first line
+	if p.Format() != "plain" || len(recs) != 0 {
+		t.Fatalf("format %q, records %v", p.Format(), recs)
+	}
+	n := int64(2)
+	for i := 0; i < 70; i++ {
+		level := "INFO"
+		if i == 6 {
+			level = "ERROR"
+		}
+		feed(n, fmt.Sprintf("2026-11-25 10:00:%02d.000 %5s 1 --- [main] c.e.shop.App : step %d", i%60, level, i))
+		n++
+		if i == 6 {
+			feed(n, "java.lang.IllegalStateException: boom")
+			feed(n+1, "\tat com.example.shop.App.run(App.java:12)")
+			n += 2
+		}
+	}
+	p.Flush()
+	if fmt.Sprint(detected) != "[plain logback]" {
+		t.Errorf("detected %v, want plain then logback", detected)
+	}
+	found := false
+	for _, r := range recs {
+		if r == "8-10 ERROR" { // after the switch at 4 resampled lines
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the ERROR record with its trace (lines 8-10) is not framed as one: %v", recs[:12])
+	}
+}
+
+// The first line of a new file is decided on at once when the file goes
+// quiet: a lone ERROR header is emitted without waiting for 64 lines.
+func TestParserSettledDecidesEarly(t *testing.T) {
+	var recs []string
+	p, _ := New(Options{}, func(r *Record) { recs = append(recs, r.Level.String()) })
+	p.Feed(Line{Num: 1, Bytes: []byte("2026-11-25 10:00:00.000 ERROR 1 --- [main] c.e.shop.App : boom")})
+	p.FlushSettled()
+	if p.Format() != "logback" || fmt.Sprint(recs) != "[ERROR]" {
+		t.Fatalf("format %q, records %v", p.Format(), recs)
 	}
 }
