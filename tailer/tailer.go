@@ -882,6 +882,15 @@ func (r *run) refreshWatches() {
 		return
 	}
 	want := r.wantedDirs()
+	added := false
+	// Files are opened before their directory is watched: whatever was
+	// written in between raised no event, so a new watch wakes every
+	// follower to read it (otherwise it would wait for the next rescan).
+	defer func() {
+		if added {
+			r.wakeAll()
+		}
+	}()
 	for d := range want {
 		if r.watched[d] {
 			continue
@@ -899,6 +908,7 @@ func (r *run) refreshWatches() {
 			continue
 		}
 		r.watched[d] = true
+		added = true
 		delete(r.badDirs, d)
 	}
 	for d := range r.watched {
