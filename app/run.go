@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -109,7 +108,6 @@ func Run(ctx context.Context, opts RunOptions) error {
 		files: map[*tailer.File]*fileState{},
 		keys:  map[fileID]store.FileKey{},
 		last:  map[fileID]position{},
-		fresh: map[string]bool{},
 
 		wantFlush: make(chan struct{}, 1),
 	}
@@ -140,7 +138,6 @@ type daemon struct {
 	files map[*tailer.File]*fileState
 	keys  map[fileID]store.FileKey // identities read in Resume
 	last  map[fileID]position      // where a closed file stopped, for a rename within the run
-	fresh map[string]bool          // paths whose file was replaced while tattle was down
 	// closed holds the final positions of files closed since the last
 	// checkpoint.
 	closed []store.Position
@@ -178,9 +175,6 @@ func (d *daemon) run(ctx context.Context) (err error) {
 			}
 		}
 	}()
-	if err := d.catchUp(); err != nil {
-		return err
-	}
 	srv, err := d.listen()
 	if err != nil {
 		return err
@@ -277,14 +271,19 @@ func (d *daemon) shutdown(stopTailer context.CancelFunc, done <-chan error) erro
 
 func (d *daemon) newTailer() (*tailer.Tailer, error) {
 	cfg := d.cfg.Load()
+	prev, err := d.previous()
+	if err != nil {
+		return nil, err
+	}
 	var srcs []tailer.Source
 	for _, s := range cfg.Sources {
 		srcs = append(srcs, tailer.Source{Name: s.Name, Paths: s.Paths, Exclude: s.Exclude, Start: s.Start})
 	}
 	return tailer.New(tailer.Options{
-		Sources: srcs,
-		Resume:  d.resume,
-		Handler: d,
+		Sources:  srcs,
+		Resume:   d.resume,
+		Previous: prev,
+		Handler:  d,
 		// At the end of what was written: lone header lines are
 		// complete (settleAfter); other records wait for flush_interval
 		// (flushQuiet, on the daemon's ticker).
@@ -297,8 +296,7 @@ func (d *daemon) newTailer() (*tailer.Tailer, error) {
 }
 
 // resume tells the tailer where to resume a file: where a saved position
-// with the same identity (device, inode, first bytes) stopped; at its start
-// for a file that replaced a known one while tattle was down.
+// with the same identity (device, inode, first bytes) stopped.
 func (d *daemon) resume(path string, f *os.File) (int64, bool) {
 	key, err := store.KeyOf(f)
 	if err != nil {
@@ -308,7 +306,6 @@ func (d *daemon) resume(path string, f *os.File) (int64, bool) {
 	id := fileID{key.Dev, key.Ino}
 	d.mu.Lock()
 	d.keys[id] = key
-	fresh := d.fresh[path]
 	d.mu.Unlock()
 	if p, ok := d.findPosition(f, key); ok {
 		if p.Key != key {
@@ -323,9 +320,6 @@ func (d *daemon) resume(path string, f *os.File) (int64, bool) {
 		d.last[id] = position{p.Offset, p.Line}
 		d.mu.Unlock()
 		return p.Offset, true
-	}
-	if fresh {
-		return 0, true
 	}
 	return 0, false
 }
@@ -348,17 +342,16 @@ func (d *daemon) findPosition(f *os.File, key store.FileKey) (store.Position, bo
 	return store.Position{}, false
 }
 
-// catchUp finishes, before following starts, the files that were rotated
-// while tattle was down: for each saved position whose path now names
-// another file, it looks for the old file under a rotated name in the same
-// directory and reads it from the saved position to its end. The new file
-// at the path is then read from its start.
-func (d *daemon) catchUp() error {
+// previous lists the files followed before, for the tailer to find those
+// rotated while tattle was down (in the same directory, by device and
+// inode) and finish them from their saved positions; the new file at such a
+// path is then read from its start. One position per file: an older key of
+// the same file (saved when the file was shorter) is dropped.
+func (d *daemon) previous() ([]tailer.Previous, error) {
 	all, err := d.st.Positions()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// One file, one position: the newest wins if an older key lingers.
 	newest := map[fileID]store.Position{}
 	for _, p := range all {
 		id := fileID{p.Key.Dev, p.Key.Ino}
@@ -366,81 +359,17 @@ func (d *daemon) catchUp() error {
 			newest[id] = p
 		}
 	}
+	var out []tailer.Previous
 	for _, p := range all {
 		if q := newest[fileID{p.Key.Dev, p.Key.Ino}]; q.Key != p.Key {
-			d.st.DeletePosition(p.Key)
-			continue
-		}
-		f, err := os.Open(p.Path)
-		if err == nil {
-			ok, merr := p.Key.Matches(f)
-			f.Close()
-			if merr == nil && ok {
-				continue // still there: the tailer resumes it
+			if err := d.st.DeletePosition(p.Key); err != nil {
+				return nil, err
 			}
-		}
-		d.fresh[p.Path] = true
-		entries, err := os.ReadDir(filepath.Dir(p.Path))
-		if err != nil {
 			continue
 		}
-		var cands []string
-		for _, e := range entries {
-			if e.Type().IsRegular() {
-				cands = append(cands, filepath.Join(filepath.Dir(p.Path), e.Name()))
-			}
-		}
-		old, found, err := store.FindByKey(p.Key, cands)
-		if err != nil || !found {
-			d.log.Warn("a followed file was replaced while tattle was down and its old content is gone",
-				"path", p.Path, "offset", p.Offset)
-			continue
-		}
-		if err := d.drainOld(p, old); err != nil {
-			d.log.Error("finishing a rotated file", "path", old, "err", err)
-		}
+		out = append(out, tailer.Previous{Path: p.Path, Dev: p.Key.Dev, Ino: p.Key.Ino})
 	}
-	return nil
-}
-
-// drainOld reads the rotated file old from the saved position p to its end.
-func (d *daemon) drainOld(p store.Position, old string) error {
-	f, err := os.Open(old)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	src := d.cfg.Load().SourceFor(p.Path)
-	if src == nil {
-		return nil // no source follows it any more
-	}
-	c, err := newConsumer(src.Name, old, src.ParserOptions(d.cfg.Load()), position{p.Offset, p.Line}, d.engine, d.sink, d.m)
-	if err != nil {
-		return err
-	}
-	buf := make([]byte, 256<<10)
-	off := p.Offset
-	for {
-		n, err := f.ReadAt(buf, off)
-		if n > 0 {
-			c.Data(buf[:n])
-			off += int64(n)
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-	}
-	c.End()
-	safe := c.Safe()
-	d.log.Info("finished a file rotated while tattle was down", "path", old, "from", p.Offset, "to", safe.Offset)
-	p.Offset, p.Line, p.Path, p.Updated = safe.Offset, safe.Line, old, time.Now()
-	d.mu.Lock()
-	d.closed = append(d.closed, p)
-	d.mu.Unlock()
-	return nil
+	return out, nil
 }
 
 // Data implements tailer.Handler.
