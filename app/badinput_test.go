@@ -19,9 +19,7 @@ import (
 // any file). The daemon keeps following the good file, reports each
 // problem once, and its memory stays bounded.
 func TestRunBadInput(t *testing.T) {
-	dir := t.TempDir()
-	logs := filepath.Join(dir, "logs")
-	os.MkdirAll(logs, 0o755)
+	dir, logs := testDirs(t)
 
 	huge, err := os.Create(filepath.Join(logs, "huge.log"))
 	if err != nil {

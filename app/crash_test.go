@@ -58,9 +58,7 @@ func (p *daemonProc) term(t *testing.T) {
 // was written shortly before a kill (inside the last checkpoint interval,
 // plus the time it takes to read it).
 func TestRunKill9(t *testing.T) {
-	dir := t.TempDir()
-	logs := filepath.Join(dir, "logs")
-	os.MkdirAll(logs, 0o755)
+	dir, logs := testDirs(t)
 	path := filepath.Join(logs, "app.log")
 	cfg := writeConfig(t, dir, filepath.Join(logs, "*.log"))
 	events := filepath.Join(dir, "events.jsonl")

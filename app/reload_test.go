@@ -60,9 +60,7 @@ func atLeast(n int64) func(int64) bool { return func(v int64) bool { return v >=
 // A new configuration is validated and swapped in on SIGHUP and when the
 // file changes; an invalid one is refused and the running one stays.
 func TestRunReload(t *testing.T) {
-	dir := t.TempDir()
-	logs := filepath.Join(dir, "logs")
-	os.MkdirAll(logs, 0o755)
+	dir, logs := testDirs(t)
 	cfgPath := writeConfig(t, dir, filepath.Join(logs, "*.log"))
 	base, _ := os.ReadFile(cfgPath)
 	out := filepath.Join(dir, "events.jsonl")
